@@ -1,0 +1,7 @@
+"""Keras 3 recurrent cells written from the book's equations with ``keras.ops``."""
+
+from companion.cells.gru import GRUCell
+from companion.cells.lstm import LSTMCell
+from companion.cells.simple_rnn import SimpleRNNCell
+
+__all__ = ["GRUCell", "LSTMCell", "SimpleRNNCell"]
