@@ -27,11 +27,12 @@ class GRUCell(RecurrentCell):
 
     The primed biases $b'$ exist only with ``reset_after=True``.
 
-    This is Keras' convention: $z_t$ is the fraction of the old state *kept*. Cho et al.
-    (2014) and the seeds write $h_t = (1 - z_t) h_{t-1} + z_t \tilde h_t$, where $z_t$ is the
-    fraction *replaced*; the two are the same family of functions with $z \mapsto 1 - z$ (negate
-    the update gate's weights and biases). The companion follows Keras so that weights carry
-    over between this cell and ``keras.layers.GRU`` unchanged.
+    This is Keras' convention, and that of Cho et al. (2014): $z_t$ is the fraction of the old
+    state *kept*. Chung et al. (2014) and the seeds write
+    $h_t = (1 - z_t) h_{t-1} + z_t \tilde h_t$, where $z_t$ is the fraction *replaced*; the two
+    are the same family of functions with $z \mapsto 1 - z$ (negate the update gate's weights
+    and biases). The companion follows Keras so that weights carry over between this cell and
+    ``keras.layers.GRU`` unchanged.
 
     ``reset_after=True`` (Keras' default, and the form cuDNN implements) applies the reset
     gate after the recurrent matrix product, which needs a separate recurrent bias $b'$;
