@@ -2,6 +2,7 @@
 
 from companion.cells.gru import GRUCell
 from companion.cells.lstm import LSTMCell
+from companion.cells.lstm_variants import CIFGLSTMCell, PeepholeLSTMCell
 from companion.cells.simple_rnn import SimpleRNNCell
 
-__all__ = ["GRUCell", "LSTMCell", "SimpleRNNCell"]
+__all__ = ["CIFGLSTMCell", "GRUCell", "LSTMCell", "PeepholeLSTMCell", "SimpleRNNCell"]
