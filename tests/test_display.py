@@ -1,0 +1,19 @@
+"""Tables shown by the chapters are well-formed and escaped."""
+
+import re
+
+import pytest
+
+from companion.display import table_html
+
+
+def test_table_has_one_cell_per_value_and_escapes_markup():
+    html = table_html(["model", "MSE"], [["<b>GRU</b>", 0.5], ["LSTM & co", 1]])
+    assert html.count("<tr>") == 3 and html.count("<th>") == 2 and html.count("<td>") == 4
+    assert "&lt;b&gt;GRU&lt;/b&gt;" in html and "LSTM &amp; co" in html
+    assert re.search(r"<td>0\.5</td>", html)
+
+
+def test_ragged_rows_are_refused():
+    with pytest.raises(ValueError, match=r"row 1 has 3 values but `header` has 2 columns"):
+        table_html(["a", "b"], [[1, 2], [1, 2, 3]])
