@@ -2,7 +2,9 @@
 """Build and test the book from a fresh clone. Standard library only.
 
     python3 dev.py book    build the book into _build/html, executing every notebook
-    python3 dev.py test    run the whole test suite (it builds the book too)
+    python3 dev.py test    run the whole test suite (it builds the book too, and drives the
+                           built book in Chromium: when /usr/bin/chromium is missing it runs
+                           `apt-get update && apt-get install -y chromium` first)
 
 Both first make sure that `.venv` exists and holds `-e .[book,test]`: the virtual
 environment is created with Python 3.11 when it is missing, and the project is
@@ -34,6 +36,9 @@ BUILD_DIR = ROOT / "_build"
 HTML_DIR = BUILD_DIR / "html"
 BUILD_LOG = BUILD_DIR / "build.log"
 PYTHON_VERSION = (3, 11)
+# Debian's Chromium: the browser tests (tests/test_browser_*.py) drive it through Playwright,
+# which is never allowed to download a browser of its own.
+CHROMIUM = Path("/usr/bin/chromium")
 EXTRAS = "book,test"
 
 # Set for every command this script runs, and so for the notebook kernels they start.
@@ -176,8 +181,35 @@ def cmd_book() -> int:
     return status
 
 
+def ensure_chromium() -> None:
+    """Install Debian's `chromium` package with apt-get when CHROMIUM is missing; stop with a
+    message that says what to do when that is not possible."""
+    if CHROMIUM.exists():
+        return
+    apt_get = shutil.which("apt-get")
+    if apt_get is None:
+        sys.exit(f"[dev] the browser tests need Chromium at {CHROMIUM}; this system has no apt-get "
+                 "to install it with (Debian/Ubuntu: `apt-get install chromium`)")
+    if getattr(os, "geteuid", lambda: -1)() == 0:
+        prefix = []
+    elif shutil.which("sudo"):
+        prefix = ["sudo"]
+    else:
+        sys.exit(f"[dev] the browser tests need Chromium at {CHROMIUM}; installing it takes root: "
+                 "run `apt-get update && apt-get install -y chromium` as root")
+    say(f"{CHROMIUM} is missing: installing Debian's chromium package for the browser tests "
+        "(apt-get update, then apt-get install -y chromium)")
+    for step in (["update"], ["install", "-y", "chromium"]):
+        if run([*prefix, "env", "DEBIAN_FRONTEND=noninteractive", apt_get, *step]) != 0:
+            sys.exit(f"[dev] `apt-get {' '.join(step)}` failed, so the browser tests cannot run; "
+                     f"install Chromium so that {CHROMIUM} exists")
+    if not CHROMIUM.exists():
+        sys.exit(f"[dev] apt-get installed chromium but {CHROMIUM} does not exist")
+
+
 def cmd_test(pytest_args: list[str]) -> int:
     python = ensure_env()
+    ensure_chromium()
     started = time.perf_counter()
     status = run([str(python), "-m", "pytest", *pytest_args])
     say(f"test suite {'passed' if status == 0 else 'FAILED (exit %d)' % status} "

@@ -6,15 +6,24 @@
   notebook is a collection error (pyproject: empty_parameter_set_mark = fail_at_collect).
 - `toc_docnames`: every page listed in _toc.yml, as a path without suffix ("book/intro").
 - `build_summary`: lines that are printed at the end of the run (build time, notebook times).
+- `toc_page`: tests that take this argument run once per page of _toc.yml ("book/intro").
+- `book_server`: _build/html served over http on 127.0.0.1 (a free port) from a thread.
+- `open_page`: opens a page of that server in Debian's Chromium (Playwright) with every request
+  to another host aborted and recorded, and console errors, page errors and failed responses
+  recorded (`GuardedPage.problems()`).
 - A skipped or xfailed test fails the session: every check here is meant to run.
 """
 
 from __future__ import annotations
 
+import functools
+import http.server
 import sys
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -55,6 +64,8 @@ def pytest_generate_tests(metafunc):
         notebooks = book_notebooks()
         metafunc.parametrize("notebook", notebooks,
                              ids=[str(p.relative_to(ROOT)) for p in notebooks])
+    if "toc_page" in metafunc.fixturenames:
+        metafunc.parametrize("toc_page", toc_entries())
 
 
 @pytest.fixture(scope="session")
@@ -96,6 +107,114 @@ def built_book() -> BuiltBook:
                     f"Last lines of {dev.BUILD_LOG}:\n{log_tail(log)}", pytrace=False)
     _summary.append(f"built the book in {seconds:.1f} s into {dev.HTML_DIR.relative_to(ROOT)}")
     return BuiltBook(html=dev.HTML_DIR, log=log, seconds=seconds)
+
+
+# --- the built book in a real browser ------------------------------------------------------
+
+# Debian's Chromium (dev.CHROMIUM; `python3 dev.py test` installs it), never a browser that
+# Playwright would download; no first-run, sync, update or other background traffic.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+LOCAL_HOST = "127.0.0.1"
+SCREENSHOTS = dev.BUILD_DIR / "screenshots"
+
+
+@dataclass(frozen=True)
+class BookServer:
+    url: str            # http://127.0.0.1:PORT/ serving _build/html
+    html: Path
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):   # no line per request in the test output
+        pass
+
+
+@pytest.fixture(scope="session")
+def book_server(built_book) -> BookServer:
+    handler = functools.partial(_QuietHandler, directory=str(built_book.html))
+    server = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="book-http-server", daemon=True)
+    thread.start()
+    try:
+        yield BookServer(url=f"http://{LOCAL_HOST}:{server.server_address[1]}/", html=built_book.html)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    if not dev.CHROMIUM.exists():
+        pytest.fail(f"the browser tests need Debian's Chromium at {dev.CHROMIUM}; "
+                    "`python3 dev.py test` installs it (apt-get install -y chromium)", pytrace=False)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(dev.CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class GuardedPage:
+    """A Playwright page and what went wrong while it was open."""
+
+    page: object
+    console_errors: list = field(default_factory=list)
+    page_errors: list = field(default_factory=list)
+    foreign_requests: list = field(default_factory=list)   # aborted: not to 127.0.0.1
+    failed_responses: list = field(default_factory=list)   # HTTP >= 400, or no response
+
+    def problems(self) -> list[str]:
+        return ([f"console error: {text}" for text in self.console_errors]
+                + [f"page error: {text}" for text in self.page_errors]
+                + [f"request to another host (aborted): {url}" for url in self.foreign_requests]
+                + [f"failed: {text}" for text in self.failed_responses])
+
+
+def _is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in {"data", "blob", "about"} or parts.hostname == LOCAL_HOST
+
+
+@pytest.fixture(scope="session")
+def open_page(chromium, book_server):
+    """`open_page("book/intro.html")` -> GuardedPage, loaded (the `load` event has fired).
+    Each call gets a fresh browser context; close it with `guarded.page.context.close()`."""
+    contexts = []
+
+    def open_(path: str, *, width: int = 1280, height: int = 900) -> GuardedPage:
+        context = chromium.new_context(viewport={"width": width, "height": height},
+                                       service_workers="block")
+        contexts.append(context)
+        page = context.new_page()
+        guarded = GuardedPage(page)
+
+        def route(route):
+            if _is_local(route.request.url):
+                route.continue_()
+            else:
+                guarded.foreign_requests.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", route)
+        page.on("websocket", lambda ws: None if _is_local(ws.url) else guarded.foreign_requests.append(ws.url))
+        page.on("console", lambda message: guarded.console_errors.append(
+            f"{message.text} ({message.location.get('url')}:{message.location.get('lineNumber')})")
+            if message.type == "error" else None)
+        page.on("pageerror", lambda error: guarded.page_errors.append(str(error)))
+        page.on("response", lambda response: guarded.failed_responses.append(
+            f"HTTP {response.status} {response.url}") if response.status >= 400 else None)
+        page.on("requestfailed", lambda request: None if not _is_local(request.url) else
+                guarded.failed_responses.append(f"{request.failure} {request.url}"))
+        page.goto(book_server.url + path, wait_until="load")
+        return guarded
+
+    yield open_
+    for context in contexts:
+        context.close()
 
 
 # --- nothing is skipped silently ---------------------------------------------------------

@@ -1,0 +1,200 @@
+"""companion.explorer: the exported weights are the companion cells', the HTML is self-contained,
+the Python-side runs agree with the Keras cells, and bad arguments are refused."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import keras
+import numpy as np
+import pytest
+
+import companion
+from companion import explorer
+
+
+@pytest.fixture(scope="module")
+def data():
+    return explorer.explorer_data()
+
+
+# --- exported weights -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("units", explorer.UNIT_CHOICES)
+def test_exported_weights_have_keras_layout(data, units):
+    lstm, gru = data["weights"]["lstm"][str(units)], data["weights"]["gru"][str(units)]
+    assert np.shape(lstm["kernel"]) == (1, 4 * units)
+    assert np.shape(lstm["recurrent_kernel"]) == (units, 4 * units)
+    assert np.shape(lstm["bias"]) == (4 * units,)
+    assert np.shape(gru["kernel"]) == (1, 3 * units)
+    assert np.shape(gru["recurrent_kernel"]) == (units, 3 * units)
+    assert np.shape(gru["bias"]) == (2, 3 * units)          # reset_after=True
+    bias = np.reshape(lstm["bias"], (4, units))             # blocks i, f, c, o
+    assert np.all(bias[1] == 1.0) and np.all(bias[[0, 2, 3]] == 0.0)   # unit_forget_bias
+    assert np.all(np.asarray(gru["bias"]) == 0.0)
+    # Keras' orthogonal initializer: the (units, 4 units) recurrent kernel has orthonormal rows
+    recurrent = np.asarray(lstm["recurrent_kernel"])
+    assert np.allclose(recurrent @ recurrent.T, np.eye(units), atol=1e-5)
+
+
+@pytest.mark.parametrize("cell_name", ["lstm", "gru"])
+def test_exported_weights_are_those_of_the_companion_cell(data, cell_name):
+    """The export is a companion cell, built in keras.layers.RNN with the seeded initializers."""
+    units = explorer.DEFAULT_UNITS
+    cell_class = {"lstm": companion.LSTMCell, "gru": companion.GRUCell}[cell_name]
+    layer = keras.layers.RNN(cell_class(
+        units, kernel_initializer=keras.initializers.GlorotUniform(seed=data["seed"]),
+        recurrent_initializer=keras.initializers.Orthogonal(seed=data["seed"])))
+    layer.build((None, None, 1))
+    exported = data["weights"][cell_name][str(units)]
+    for weight, name in zip(layer.get_weights(), ("kernel", "recurrent_kernel", "bias")):
+        np.testing.assert_array_equal(np.asarray(exported[name], dtype=np.float32), weight)
+    # and that layer, run on a sequence, gives the states run_cells computes from the export
+    x = np.asarray(explorer.PRESETS["sine"][1], dtype=np.float32)
+    keras_h = np.asarray(keras.layers.RNN(layer.cell, return_sequences=True)(x.reshape(1, -1, 1)))[0]
+    np.testing.assert_allclose(explorer.run_cells(x, units=units, data=data)[cell_name]["h"], keras_h, atol=1e-5)
+
+
+def test_export_is_deterministic_and_follows_the_seed(data):
+    assert explorer.explorer_data() == data
+    other = explorer.explorer_data(seed=explorer.EXPLORER_SEED + 1)
+    assert other["weights"]["lstm"]["3"]["kernel"] != data["weights"]["lstm"]["3"]["kernel"]
+
+
+def test_data_is_json_and_carries_presets_and_sliders(data):
+    assert json.loads(json.dumps(data, allow_nan=False)) == data
+    assert [p["name"] for p in data["presets"]] == list(explorer.PRESETS)
+    assert data["default_preset"] in explorer.PRESETS
+    assert {s["name"] for s in data["bias_offsets"]} == {"forget", "input", "output", "update", "reset"}
+    assert all(len(p["values"]) <= data["max_steps"] for p in data["presets"])
+
+
+# --- the computation in Python ------------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_reference_run_equals_keras_companion_cells(data, seed):
+    rng = np.random.default_rng(seed)
+    units = int(rng.choice(explorer.UNIT_CHOICES))
+    inputs = rng.uniform(-2, 2, size=int(rng.integers(1, 15))).tolist()
+    offsets = {name: float(rng.uniform(-4, 4)) for name in explorer.BIAS_OFFSETS}
+    settings = dict(units=units, offsets=offsets, input_scale=float(rng.uniform(-3, 3)), data=data)
+    numpy_run = explorer.run_cells(inputs, **settings)
+    keras_run = {cell: explorer.keras_hidden_states(cell, inputs, **settings) for cell in ("lstm", "gru")}
+    for cell in ("lstm", "gru"):
+        np.testing.assert_allclose(numpy_run[cell]["h"], keras_run[cell]["h"], atol=1e-12)
+    np.testing.assert_allclose(numpy_run["lstm"]["c"][-1], keras_run["lstm"]["c"], atol=1e-12)
+
+
+def test_offsets_move_only_their_gate_block():
+    units = 3
+    lstm_bias = np.arange(4 * units, dtype=float)
+    moved = explorer.biases_with_offsets("lstm", lstm_bias, {"forget": 2.0, "output": -1.0, "update": 9.0})
+    np.testing.assert_array_equal(moved - lstm_bias, [0] * 3 + [2] * 3 + [0] * 3 + [-1] * 3)
+    gru_bias = np.zeros((2, 3 * units))
+    moved = explorer.biases_with_offsets("gru", gru_bias, {"reset": 1.5, "forget": 9.0})
+    np.testing.assert_array_equal(moved, [[0] * 3 + [1.5] * 3 + [0] * 3, [0] * 9])
+    assert np.all(lstm_bias == np.arange(4 * units))   # the argument is not changed
+
+
+def test_offsets_drive_the_gates(data):
+    inputs = explorer.PRESETS["alternating"][1]
+    opened = explorer.run_cells(inputs, offsets={"forget": 30.0, "update": 30.0}, data=data)
+    closed = explorer.run_cells(inputs, offsets={"input": -30.0, "reset": -30.0}, data=data)
+    assert opened["lstm"]["f"].min() > 0.999999 and opened["gru"]["z"].min() > 0.999999
+    assert closed["lstm"]["i"].max() < 1e-6 and closed["gru"]["r"].max() < 1e-6
+    # z ~ 1 keeps the initial zeros (Keras' convention); i ~ 0 writes nothing into c
+    assert np.abs(opened["gru"]["h"]).max() < 1e-6
+    assert np.abs(closed["lstm"]["c"]).max() < 1e-5
+
+
+def test_input_scale_multiplies_the_inputs(data):
+    inputs = [0.5, -1.0, 2.0]
+    scaled = explorer.run_cells(inputs, input_scale=-2.0, data=data)
+    direct = explorer.run_cells([-1.0, 2.0, -4.0], data=data)
+    for cell in ("lstm", "gru"):
+        np.testing.assert_array_equal(scaled[cell]["h"], direct[cell]["h"])
+
+
+# --- the HTML -----------------------------------------------------------------------------------
+
+def test_html_is_self_contained(data):
+    page = explorer.explorer_html(data)
+    urls = set(re.findall(r"""(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}[^\s"'<>)]*""", page))
+    assert urls <= {"http://www.w3.org/2000/svg"}, f"the explorer names other hosts: {urls}"
+    assert not re.search(r"""<(?:script|img|iframe|link|source)\b[^>]*\b(?:src|href)\s*=""", page, re.I)
+    assert not re.search(r"""@import|url\(\s*['"]?(?!#)""", page), "CSS loads something"
+    assert page.count("<script") == 2 and page.count("</script>") == 2   # the data and the code
+    assert page.count("<style>") == 1
+
+
+def test_html_embeds_the_data_losslessly(data):
+    tricky = json.loads(json.dumps(data))
+    tricky["presets"][0]["label"] = "</script><script>alert(1)</script>"
+    page = explorer.explorer_html(tricky)
+    assert page.count("</script>") == 2     # the label cannot close the data block
+    start = page.index('class="rnn-explorer-data">') + len('class="rnn-explorer-data">')
+    embedded = json.loads(page[start:page.index("</script>", start)])
+    assert embedded == tricky
+
+
+def test_html_ships_the_package_assets():
+    page = explorer.explorer_html({"weights": {}})
+    for name in ("explorer.js", "explorer.css"):
+        asset = (explorer._ASSETS / name).read_text(encoding="utf-8")
+        assert asset.strip() and asset in page
+
+
+# --- figures and the live explorer -------------------------------------------------------------
+
+def test_figure_marks_the_step_and_draws_every_panel(data):
+    import matplotlib.pyplot as plt
+
+    figure = explorer.explorer_figure("gru", [0.1, 0.5, -0.3, 0.9], step=3, units=2, data=data)
+    try:
+        assert len(figure.axes) == len(explorer.GATE_PANELS["gru"]) + 1
+        assert "step 3 / 4" in figure._suptitle.get_text()
+    finally:
+        plt.close(figure)
+
+
+def test_live_explorer_recomputes_when_a_slider_moves(monkeypatch, data):
+    import ipywidgets
+
+    monkeypatch.setattr(explorer, "explorer_data", lambda seed=explorer.EXPLORER_SEED: data)
+    box = explorer.live_explorer(units=2)
+    assert isinstance(box, ipywidgets.VBox)
+    sliders = {w.description: w for w in _walk(box) if isinstance(w, ipywidgets.FloatSlider)}
+    assert set(sliders) == {label for *_, label in explorer.BIAS_OFFSETS.values()} | {"Input scaling"}
+    before = box.shown_run["lstm"]["f"].copy()
+    sliders["Forget-gate bias offset"].value = 4.0
+    assert box.shown_run["lstm"]["f"].min() > before.max()
+    text = next(w for w in _walk(box) if isinstance(w, ipywidgets.Text))
+    text.value = "1, nope"
+    message = next(w for w in _walk(box) if isinstance(w, ipywidgets.HTML) and "Not a valid" in w.value)
+    assert "Not a valid sequence" in message.value
+
+
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)
+
+
+# --- bad arguments ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("call, fragment", [
+    (lambda d: explorer.explorer_data(seed=-1), "seed=-1"),
+    (lambda d: explorer.run_cells([1.0], units=5, data=d), "units=5"),
+    (lambda d: explorer.run_cells([], data=d), "inputs=[]"),
+    (lambda d: explorer.run_cells([1.0, float("nan")], data=d), "inputs="),
+    (lambda d: explorer.run_cells([0.0] * 41, data=d), "1 to 40"),
+    (lambda d: explorer.run_cells([1.0], offsets={"forgot": 1.0}, data=d), "forgot"),
+    (lambda d: explorer.run_cells([1.0], offsets={"forget": "1"}, data=d), "offsets['forget']"),
+    (lambda d: explorer.keras_hidden_states("rnn", [1.0], data=d), "cell='rnn'"),
+    (lambda d: explorer.explorer_figure("lstm", [1.0, 2.0], step=3, data=d), "step=3"),
+    (lambda d: explorer.explorer_html([1, 2]), "data=list"),
+])
+def test_bad_arguments_are_refused(data, call, fragment):
+    with pytest.raises(ValueError, match=re.escape(fragment)):
+        call(data)
