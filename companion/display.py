@@ -1,8 +1,9 @@
 """Small display helpers shared by the chapters."""
 
 import html
+import inspect
 
-from IPython.display import HTML, display
+from IPython.display import HTML, Markdown, display
 
 
 def table_html(header, rows):
@@ -30,3 +31,15 @@ def table_html(header, rows):
 def show_table(header, rows):
     """Display ``rows`` under ``header`` as an HTML table (see ``table_html``)."""
     display(HTML(table_html(header, rows)))
+
+
+def source_markdown(obj):
+    """A fenced Python block of ``obj``'s source (a function, class or module), or of ``obj``
+    itself when it is already source text (an excerpt chosen by a chapter)."""
+    text = obj if isinstance(obj, str) else inspect.getsource(obj)
+    return f"```python\n{text.rstrip()}\n```"
+
+
+def show_source(obj):
+    """Display the package's own source, highlighted: the book shows it, never a copy of it."""
+    display(Markdown(source_markdown(obj)))

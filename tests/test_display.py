@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from companion.display import table_html
+from companion.display import source_markdown, table_html
 
 
 def test_table_has_one_cell_per_value_and_escapes_markup():
@@ -17,3 +17,10 @@ def test_table_has_one_cell_per_value_and_escapes_markup():
 def test_ragged_rows_are_refused():
     with pytest.raises(ValueError, match=r"row 1 has 3 values but `header` has 2 columns"):
         table_html(["a", "b"], [[1, 2], [1, 2, 3]])
+
+
+def test_source_is_the_installed_code_in_a_fenced_block():
+    block = source_markdown(table_html)
+    assert block.startswith("```python\ndef table_html(header, rows):")
+    assert block.endswith("\n```") and "html.escape" in block
+    assert source_markdown("x = 1\n\n") == "```python\nx = 1\n```"  # an excerpt, as given
