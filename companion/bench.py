@@ -11,14 +11,23 @@ r"""Benchmark of the companion cells against Keras' built-in recurrent layers.
   ``tf.function``-compiled forward pass, and of forward + backward (gradients of a mean-square
   loss with respect to the layer's weights; no optimizer update), after ``warmup`` untimed
   calls; ``*_us_per_step`` divides by $T$.
+- ``fwd_cpu_ms`` / ``train_cpu_ms``: the same calls' median process CPU time
+  (``time.process_time``, all threads): less disturbed than wall time when other programs share
+  the machine; meaningless on a GPU, whose work it does not count.
 - ``fwd_ratio`` / ``train_ratio``: companion time / built-in time (1.0 on built-in rows).
 - ``act_MiB_estimate``: an analytic estimate, not a measurement, of the activations kept for
   backpropagation: $B \cdot T \cdot U \cdot k \cdot 4$ bytes with $k$ tensors of width $U$
   cached per step (SimpleRNN 1: $h_t$; LSTM 7: four gates, $c_t$, $\tanh c_t$, $h_t$;
-  GRU 5: two gates, candidate, $h_{t-1}U_h$, $h_t$). Memory of TensorFlow on a CPU cannot be
-  read reliably from Python (``tracemalloc`` does not see its allocator).
-- ``gpu_peak_MiB``: on a GPU, ``tf.config.experimental.get_memory_info('GPU:0')['peak']``
-  during one training step after ``reset_memory_stats``; empty on a CPU.
+  GRU 5: two gates, candidate, $h_{t-1}U_h$, $h_t$).
+- ``peak_MiB``: measured: the peak of TensorFlow's allocator during a training step, minus
+  what was allocated before it (weights, input), the smallest over ``repeats`` steps (the order
+  in which TensorFlow's threads run operations can add a temporary to the peak), read with
+  ``tf.config.experimental.get_memory_info`` after ``reset_memory_stats`` on ``GPU:0``, or on
+  ``CPU:0`` when TensorFlow's CPU allocator counts every tensor. It does so only when
+  ``TF_CPU_ALLOCATOR_USE_BFC=true`` was set before TensorFlow's first operation
+  (``python -m companion.bench`` sets it); by default it counts only large blocks, and the
+  column is left empty. ``tracemalloc`` and the process's resident size do not see this memory:
+  the allocator keeps freed blocks for reuse.
 - ``train_GFLOPs``: achieved matrix-multiply throughput of the training step, counting only
   the matmuls: forward $2 B T (D+U)(G U)$ FLOPs with $G$ gate blocks (1, 4, 3), and
   forward + backward $\approx 3\times$ that (one product for the activations, two for the
@@ -56,9 +65,9 @@ QUICK_SIZES = ((8, 10, 16),)
 
 COLUMNS = (
     "cell", "implementation", "batch", "time_steps", "units", "features", "params",
-    "fwd_ms", "train_ms", "fwd_us_per_step", "train_us_per_step", "fwd_ratio", "train_ratio",
-    "act_MiB_estimate", "gpu_peak_MiB", "train_GFLOPs", "matmul_GFLOPs", "pct_of_matmul",
-    "peak_GFLOPs", "pct_of_peak", "cudnn", "device",
+    "fwd_ms", "train_ms", "fwd_us_per_step", "train_us_per_step", "fwd_cpu_ms", "train_cpu_ms",
+    "fwd_ratio", "train_ratio", "act_MiB_estimate", "peak_MiB", "train_GFLOPs", "matmul_GFLOPs",
+    "pct_of_matmul", "peak_GFLOPs", "pct_of_peak", "cudnn", "device",
 )
 
 
@@ -178,6 +187,27 @@ def cudnn_status(layer, on_gpu):
     return "eligible" if all(conditions) else "not eligible"
 
 
+#: Set to "true" before TensorFlow's first operation so that its CPU allocator counts every tensor.
+CPU_ALLOCATOR_STATS_VARIABLE = "TF_CPU_ALLOCATOR_USE_BFC"
+
+
+def memory_stats_device(on_gpu):
+    """``"GPU:0"``, ``"CPU:0"`` if the CPU allocator counts small tensors too, else ``None``."""
+    import tensorflow as tf
+
+    if on_gpu:
+        return "GPU:0"
+    try:
+        tf.config.experimental.reset_memory_stats("CPU:0")
+        before = tf.config.experimental.get_memory_info("CPU:0")["current"]
+        probe = tf.fill((64,), 1.0)    # 256 bytes: below what the default allocator counts
+        counted = tf.config.experimental.get_memory_info("CPU:0")["current"] - before
+    except (ValueError, RuntimeError):
+        return None
+    del probe
+    return "CPU:0" if counted >= 256 else None
+
+
 def keras_activation_name(fn):
     import keras
 
@@ -187,14 +217,19 @@ def keras_activation_name(fn):
 # --- measurements ---------------------------------------------------------------------------
 
 def _median_ms(fn, arg, repeats, warmup):
+    return _median_wall_and_cpu_ms(fn, arg, repeats, warmup)[0]
+
+
+def _median_wall_and_cpu_ms(fn, arg, repeats, warmup):
     for _ in range(warmup):
         _block(fn(arg))
-    times = []
+    wall, cpu = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         _block(fn(arg))
-        times.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times)
+        wall.append((time.perf_counter() - start) * 1e3)
+        cpu.append((time.process_time() - start_cpu) * 1e3)
+    return statistics.median(wall), statistics.median(cpu)
 
 
 def _block(result):
@@ -250,8 +285,12 @@ def peak_gflops(repeats, warmup, n=1024):
 
 
 def measure_layer(cell, implementation, batch, time_steps, units, features, repeats, warmup,
-                  on_gpu=False):
-    """One row without ratios: params, times, memory, throughput and cuDNN status."""
+                  on_gpu=False, memory_device=None):
+    """One row without ratios: params, times, memory, throughput and cuDNN status.
+
+    ``memory_device`` (from ``memory_stats_device``): where to read the step's peak memory;
+    ``None`` leaves ``peak_MiB`` empty.
+    """
     import tensorflow as tf
 
     layer = make_layer(cell, implementation, units)
@@ -269,13 +308,19 @@ def measure_layer(cell, implementation, batch, time_steps, units, features, repe
             loss = tf.reduce_mean(tf.square(layer(x, training=True)))
         return tape.gradient(loss, weights)
 
-    fwd_ms = _median_ms(forward, x, repeats, warmup)
-    train_ms = _median_ms(train_step, x, repeats, warmup)
-    gpu_peak = ""
-    if on_gpu:
-        tf.config.experimental.reset_memory_stats("GPU:0")
-        _block(train_step(x))
-        gpu_peak = tf.config.experimental.get_memory_info("GPU:0")["peak"] / 2**20
+    fwd_ms, fwd_cpu_ms = _median_wall_and_cpu_ms(forward, x, repeats, warmup)
+    train_ms, train_cpu_ms = _median_wall_and_cpu_ms(train_step, x, repeats, warmup)
+    peak = ""
+    if memory_device is not None:
+        # The smallest of `repeats` steps' peaks: what coexists in memory depends on the order in
+        # which TensorFlow's threads happen to run operations, and only the minimum is needed.
+        peaks = []
+        for _ in range(repeats):
+            tf.config.experimental.reset_memory_stats(memory_device)
+            before = tf.config.experimental.get_memory_info(memory_device)["current"]
+            _block(train_step(x))
+            peaks.append(tf.config.experimental.get_memory_info(memory_device)["peak"] - before)
+        peak = min(peaks) / 2**20
     train_flops = 3 * forward_flops(cell, batch, time_steps, units, features)
     return {
         "cell": cell, "implementation": implementation, "batch": batch,
@@ -284,15 +329,16 @@ def measure_layer(cell, implementation, batch, time_steps, units, features, repe
         "fwd_ms": fwd_ms, "train_ms": train_ms,
         "fwd_us_per_step": fwd_ms * 1e3 / time_steps,
         "train_us_per_step": train_ms * 1e3 / time_steps,
+        "fwd_cpu_ms": fwd_cpu_ms, "train_cpu_ms": train_cpu_ms,
         "act_MiB_estimate": activation_bytes_estimate(cell, batch, time_steps, units) / 2**20,
-        "gpu_peak_MiB": gpu_peak,
+        "peak_MiB": peak,
         "train_GFLOPs": train_flops / (train_ms * 1e-3) / 1e9,
         "cudnn": cudnn_status(layer, on_gpu),
     }
 
 
 def run_benchmark(cells=CELL_NAMES, sizes=DEFAULT_SIZES, features=16, repeats=5, warmup=2,
-                  progress=False):
+                  progress=False, implementations=IMPLEMENTATIONS):
     """Measure every cell at every size, built-in and companion; return a list of row dicts.
 
     Args:
@@ -301,7 +347,9 @@ def run_benchmark(cells=CELL_NAMES, sizes=DEFAULT_SIZES, features=16, repeats=5,
         features: input features $D$ per time step.
         repeats: timed calls per measurement (the median is reported).
         warmup: untimed calls before timing (the first also traces the tf.function).
-        progress: print ``[i/n] cell size implementation ...`` lines to stderr.
+        progress: print ``[i/n] cell size implementation ... (elapsed s)`` lines to stderr.
+        implementations: ``("built-in", "companion")`` or one of them; the ratio columns need
+            the built-in layer and are left empty without it.
 
     Returns:
         One dict per (cell, size, implementation) with the keys of ``COLUMNS``.
@@ -313,6 +361,11 @@ def run_benchmark(cells=CELL_NAMES, sizes=DEFAULT_SIZES, features=16, repeats=5,
     warmup = _positive_int("warmup", warmup, minimum=0)
     if not isinstance(progress, bool):
         raise ValueError(f"Argument `progress` must be True or False, got {progress!r}.")
+    implementations = (implementations,) if isinstance(implementations, str) else tuple(implementations)
+    if not implementations or any(i not in IMPLEMENTATIONS for i in implementations):
+        raise ValueError(f"Argument `implementations` must name one or both of "
+                         f"{list(IMPLEMENTATIONS)}, got {implementations!r}.")
+    implementations = tuple(i for i in IMPLEMENTATIONS if i in implementations)
 
     import tensorflow as tf
 
@@ -324,15 +377,18 @@ def run_benchmark(cells=CELL_NAMES, sizes=DEFAULT_SIZES, features=16, repeats=5,
     level = logger.level
     logger.setLevel("ERROR")
     try:
-        return _run(cells, sizes, features, repeats, warmup, progress, on_gpu, device)
+        return _run(cells, sizes, features, repeats, warmup, progress, on_gpu, device,
+                    implementations)
     finally:
         logger.setLevel(level)
 
 
-def _run(cells, sizes, features, repeats, warmup, progress, on_gpu, device):
+def _run(cells, sizes, features, repeats, warmup, progress, on_gpu, device, implementations):
+    start = time.perf_counter()
+    memory_device = memory_stats_device(on_gpu)
     peak = peak_gflops(repeats, warmup)
     rows = []
-    total = len(cells) * len(sizes) * len(IMPLEMENTATIONS)
+    total = len(cells) * len(sizes) * len(implementations)
     done = 0
     for cell in cells:
         for batch, time_steps, units in sizes:
@@ -340,24 +396,24 @@ def _run(cells, sizes, features, repeats, warmup, progress, on_gpu, device):
             same_shapes = matmul_gflops(batch, time_steps, features + units, blocks * units,
                                         repeats, warmup)
             pair = {}
-            for implementation in IMPLEMENTATIONS:
+            for implementation in implementations:
                 done += 1
                 if progress:
-                    print(f"[{done}/{total}] {cell} {batch}x{time_steps}x{units} {implementation} ...",
-                          file=sys.stderr, flush=True)
+                    print(f"[{done}/{total}] {cell} {batch}x{time_steps}x{units} {implementation} ... "
+                          f"({time.perf_counter() - start:.0f} s)", file=sys.stderr, flush=True)
                 row = measure_layer(cell, implementation, batch, time_steps, units, features,
-                                    repeats, warmup, on_gpu)
+                                    repeats, warmup, on_gpu, memory_device)
                 row["matmul_GFLOPs"] = same_shapes
                 row["pct_of_matmul"] = 100 * row["train_GFLOPs"] / same_shapes
                 row["peak_GFLOPs"] = peak
                 row["pct_of_peak"] = 100 * row["train_GFLOPs"] / peak
                 row["device"] = device
                 pair[implementation] = row
-            base = pair["built-in"]
-            for implementation in IMPLEMENTATIONS:
+            base = pair.get("built-in")
+            for implementation in implementations:
                 row = pair[implementation]
-                row["fwd_ratio"] = row["fwd_ms"] / base["fwd_ms"]
-                row["train_ratio"] = row["train_ms"] / base["train_ms"]
+                row["fwd_ratio"] = row["fwd_ms"] / base["fwd_ms"] if base else ""
+                row["train_ratio"] = row["train_ms"] / base["train_ms"] if base else ""
                 rows.append({key: row[key] for key in COLUMNS})
     return rows
 
@@ -367,9 +423,10 @@ def _run(cells, sizes, features, repeats, warmup, progress, on_gpu, device):
 TABLE_COLUMNS = (
     ("cell", "cell", "{}"), ("implementation", "impl", "{}"), ("size", "BxTxU", "{}"),
     ("params", "params", "{:d}"), ("fwd_ms", "fwd ms", "{:.2f}"),
-    ("train_ms", "fwd+bwd ms", "{:.2f}"), ("train_us_per_step", "fwd+bwd us/step", "{:.1f}"),
+    ("train_ms", "fwd+bwd ms", "{:.2f}"), ("train_cpu_ms", "fwd+bwd CPU ms", "{:.2f}"),
+    ("train_us_per_step", "fwd+bwd us/step", "{:.1f}"),
     ("fwd_ratio", "fwd ratio", "{:.2f}"), ("train_ratio", "fwd+bwd ratio", "{:.2f}"),
-    ("act_MiB_estimate", "act MiB (est.)", "{:.2f}"), ("gpu_peak_MiB", "GPU peak MiB", "{}"),
+    ("act_MiB_estimate", "act MiB (est.)", "{:.2f}"), ("peak_MiB", "peak MiB", "{}"),
     ("train_GFLOPs", "GFLOP/s", "{:.2f}"), ("matmul_GFLOPs", "matmul GFLOP/s", "{:.2f}"),
     ("pct_of_matmul", "% of matmul", "{:.1f}"), ("peak_GFLOPs", "peak GFLOP/s", "{:.1f}"),
     ("pct_of_peak", "% of peak", "{:.1f}"), ("cudnn", "cuDNN", "{}"),
@@ -382,8 +439,8 @@ def _cell_text(row, key, fmt):
     value = row[key]
     if value == "" or value is None:
         return "-"
-    if isinstance(value, float) and key == "gpu_peak_MiB":
-        return f"{value:.1f}"
+    if isinstance(value, float) and key == "peak_MiB":
+        return f"{value:.2f}"
     return fmt.format(value)
 
 
@@ -397,7 +454,7 @@ def format_table(rows):
     header = [title for _, title, _ in TABLE_COLUMNS]
     body = [[_cell_text(row, key, fmt) for key, _, fmt in TABLE_COLUMNS] for row in rows]
     widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
-    numeric = {i for i, (key, _, fmt) in enumerate(TABLE_COLUMNS) if fmt != "{}" or key == "gpu_peak_MiB"}
+    numeric = {i for i, (key, _, fmt) in enumerate(TABLE_COLUMNS) if fmt != "{}" or key == "peak_MiB"}
 
     def line(cells):
         return "  ".join(c.rjust(w) if i in numeric else c.ljust(w)
@@ -448,7 +505,7 @@ def build_parser():
         prog="python -m companion.bench",
         description="Time the companion cells (keras.layers.RNN(companion.XCell)) against "
                     "Keras' built-in SimpleRNN/LSTM/GRU: parameters, forward and forward+backward "
-                    "time, activation memory (estimate), GFLOP/s against plain matmul, cuDNN.")
+                    "time, activation memory (estimate and measured peak), GFLOP/s against plain matmul, cuDNN.")
     parser.add_argument("--cells", type=_argparse_type(check_cells, "cells"), default=CELL_NAMES,
                         help="comma-separated: lstm,gru,simple_rnn (default: all)")
     parser.add_argument("--sizes", type=_argparse_type(check_sizes, "sizes"), default=None,
@@ -468,6 +525,8 @@ def build_parser():
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    # Before TensorFlow's first operation, or the CPU allocator counts only large blocks.
+    os.environ.setdefault(CPU_ALLOCATOR_STATS_VARIABLE, "true")
     sizes = args.sizes or (QUICK_SIZES if args.quick else DEFAULT_SIZES)
     repeats = args.repeats if args.repeats is not None else (2 if args.quick else 5)
     warmup = args.warmup if args.warmup is not None else (1 if args.quick else 2)
