@@ -19,14 +19,10 @@ import keras
 import numpy as np
 from keras import ops
 
+from companion._arguments import positive_int as _positive_int
+
 # What a masked score becomes before the softmax (Keras uses the same number).
 MASKED_SCORE = -1e9
-
-
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
-        raise ValueError(f"Argument `{name}` must be a positive integer, got {value!r}.")
-    return int(value)
 
 
 def _optional_positive_int(name, value):

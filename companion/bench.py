@@ -56,6 +56,8 @@ import statistics
 import sys
 import time
 
+from companion._arguments import positive_int as _positive_int
+
 CELL_NAMES = ("simple_rnn", "lstm", "gru")
 GATE_BLOCKS = {"simple_rnn": 1, "lstm": 4, "gru": 3}
 CACHED_TENSORS_PER_STEP = {"simple_rnn": 1, "lstm": 7, "gru": 5}
@@ -72,12 +74,6 @@ COLUMNS = (
 
 
 # --- arguments ------------------------------------------------------------------------------
-
-def _positive_int(name, value, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        expected = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
-        raise ValueError(f"Argument `{name}` must be {expected}, got {value!r}.")
-    return int(value)
 
 
 def check_cells(cells):

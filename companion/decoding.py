@@ -17,6 +17,8 @@ import weakref
 import keras
 import numpy as np
 
+from companion._arguments import positive_int as _positive_int
+
 _COMPILED_CALLS = weakref.WeakKeyDictionary()
 
 
@@ -37,12 +39,6 @@ def _compiled_call(model):
             lambda source_ids, prefix_ids: model([source_ids, prefix_ids], training=False),
             input_signature=[spec, spec])
     return _COMPILED_CALLS[model]
-
-
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"Argument `{name}` must be a positive integer, got {value!r}.")
-    return int(value)
 
 
 def _check_ids(start_id, end_id, pad_id):

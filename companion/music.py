@@ -8,18 +8,13 @@ possible next-note accuracy on its melodies can be computed: predict the most pr
 under the true probabilities. No model can beat that ceiling on average.
 """
 
-import numbers
 
 import numpy as np
 
+from companion._arguments import positive_int as _positive_int
+
 N_NOTES = 8
 NOTE_NAMES = ("C", "D", "E", "F", "G", "A", "B", "C'")
-
-
-def _positive_int(name, value, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"Argument `{name}` must be an integer >= {minimum}, got {value!r}.")
-    return int(value)
 
 
 def transition_probabilities():

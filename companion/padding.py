@@ -7,19 +7,14 @@ groups sequences of similar length into the same batch (``bucket_by_length``), s
 batch is padded only to its own longest sequence instead of the longest of the data set.
 """
 
-import numbers
 
 import keras
 import numpy as np
 
+from companion._arguments import positive_int as _positive_int
+
 #: The token reserved for padding; real tokens are 1, 2, ...
 PAD = 0
-
-
-def _positive_int(name, value, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"Argument `{name}` must be an integer >= {minimum}, got {value!r}.")
-    return int(value)
 
 
 LENGTH_DISTRIBUTIONS = ("uniform", "log-uniform")

@@ -21,6 +21,7 @@ import numbers
 
 import keras
 
+from companion._arguments import positive_int as _positive_int
 from companion.min_rnn import MinGRU
 
 LAYER_KINDS = (
@@ -208,7 +209,3 @@ def crossover_length(lengths, times_a, times_b):
     return None
 
 
-def _positive_int(name, value, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"Argument `{name}` must be an integer >= {minimum}, got {value!r}.")
-    return int(value)

@@ -17,12 +17,12 @@ to the other clause (``kind="negation"``). A classifier that sees only the bag o
 both twins the same answer, so on a set made of whole pairs it is right exactly half the time.
 """
 
-import numbers
 from collections import Counter, namedtuple
 
 import keras
 import numpy as np
 
+from companion._arguments import positive_int as _positive_int
 from companion.padding import PAD, pad
 
 SUBJECTS = ("movie", "film", "plot", "acting", "ending", "story", "cast", "script", "music",
@@ -45,12 +45,6 @@ Review = namedtuple("Review", "tokens label construction kind pair")
 Review.__doc__ = """One generated sentence: ``tokens`` (tuple of str), ``label`` (1 positive,
 0 negative), ``construction`` (one of ``CONSTRUCTIONS``), ``kind`` (``"contrast"`` or
 ``"negation"``) and ``pair`` (the index shared with its twin)."""
-
-
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"Argument `{name}` must be an integer >= 1, got {value!r}.")
-    return int(value)
 
 
 def clause_polarity(clause):

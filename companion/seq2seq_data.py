@@ -15,6 +15,8 @@ import numbers
 
 import numpy as np
 
+from companion._arguments import positive_int as _positive_int
+
 #: Reserved ids of every ``CharVocabulary``: padding, start of output, end of output.
 PAD_ID, START_ID, END_ID = 0, 1, 2
 RESERVED_TOKENS = ("<pad>", "<start>", "<end>")
@@ -44,12 +46,6 @@ DATE_FORMATS = {
     "03 MAR 21": lambda d: f"{d.day:02d} {MONTHS[d.month - 1][:3].upper()} {d.year % 100:02d}",
     "20210303": lambda d: f"{d.year}{d.month:02d}{d.day:02d}",
 }
-
-
-def _positive_int(name, value, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"Argument `{name}` must be an integer >= {minimum}, got {value!r}.")
-    return int(value)
 
 
 def _check_seed(seed):

@@ -22,9 +22,10 @@ non-stateful layer over the whole streams; only the gradient is cut, every ``tau
 
 from __future__ import annotations
 
-import numbers
 
 import numpy as np
+
+from companion._arguments import positive_int as _positive_int
 
 __all__ = [
     "chunk_streams",
@@ -33,12 +34,6 @@ __all__ = [
     "split_into_streams",
     "truncated_bptt_batches",
 ]
-
-
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
-        raise ValueError(f"Argument `{name}` must be a positive integer, got {value!r}.")
-    return int(value)
 
 
 def split_into_streams(sequence, n_streams):

@@ -11,22 +11,17 @@ its order says everything.
 """
 
 import itertools
-import numbers
 
 import keras
 import numpy as np
+
+from companion._arguments import positive_int as _positive_int
 
 N_CHANNELS = 16
 #: formant channels (F1, F2) of each phoneme
 PHONEMES = {"a": (3.0, 9.0), "i": (2.0, 13.0), "s": (11.0, 14.5)}
 #: the words: every order of the three phonemes
 WORDS = tuple("".join(order) for order in itertools.permutations("ais"))
-
-
-def _positive_int(name, value, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"Argument `{name}` must be an integer >= {minimum}, got {value!r}.")
-    return int(value)
 
 
 def phoneme_spectrum(formants, shift=0.0, width=1.2):

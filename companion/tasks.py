@@ -5,18 +5,13 @@ second run sees the same sequences.
 """
 
 import math
-import numbers
 
 import numpy as np
 
+from companion._arguments import positive_int as _positive_int
+
 #: Mean squared error of always predicting 1, the mean of the target (Var of U[0,1] + U[0,1]).
 ADDING_PROBLEM_BASELINE_MSE = 1.0 / 6.0
-
-
-def _positive_int(name, value, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"Argument `{name}` must be an integer >= {minimum}, got {value!r}.")
-    return int(value)
 
 
 def adding_problem(n_sequences, length, seed=None):

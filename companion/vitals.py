@@ -8,20 +8,15 @@ The detectors score every observation: a rolling z-score against the previous ob
 (blind to time), and the residual of a forecaster that also sees the time gaps.
 """
 
-import numbers
 from collections import namedtuple
 
 import numpy as np
 
+from companion._arguments import positive_int as _positive_int
+
 VitalStream = namedtuple("VitalStream", "times gaps values is_anomaly")
 VitalStream.__doc__ = """``times`` (hours), ``gaps`` (hours since the previous observation, the
 first one 0), ``values`` (beats per minute) and ``is_anomaly`` (bool), all of one length."""
-
-
-def _positive_int(name, value, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"Argument `{name}` must be an integer >= {minimum}, got {value!r}.")
-    return int(value)
 
 
 def vital_signs_stream(n_observations, seed=None, anomaly_rate=0.02, mean_gap=0.2,
