@@ -1,11 +1,11 @@
-"""Train the character-level LSTM that chapter 7b loads, and write it to companion/data/.
+"""Train the character-level LSTM that chapter 7b loads, and write it to companion/assets/.
 
-    python scripts/train_char_model.py            # writes companion/data/char_lm.weights.h5 + char_lm.json
+    python scripts/train_char_model.py            # writes companion/assets/char_lm.weights.h5 + char_lm.json
 
 (from the repository root, with the companion package installed: `pip install -e .`).
 
 Deterministic: fixed seeds, TensorFlow's deterministic kernels, windows drawn from one NumPy
-generator. The corpus is CPython's pydoc_data topics text (companion.text.pydoc_topics_text); the
+generator. The corpus is CPython's pydoc_data topics text (companion.datasets.text.pydoc_topics_text); the
 model is trained on its first 90 % and scored on the last 10 %, exactly as the chapter does.
 char_lm.json records what the chapter needs to rebuild the model (vocabulary, sizes), the corpus
 hash, the validation bits per character measured here, the learning curve and the training time.
@@ -30,7 +30,8 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from companion import char_lm, ngram, text  # noqa: E402
+from companion.datasets import text
+from companion.models import char_lm, ngram  # noqa: E402
 
 #: The settings of the shipped model; the chapter reads them back from char_lm.json.
 SETTINGS = dict(seed=0, validation_fraction=0.1, min_count=10, units=128, embedding_dim=32,
@@ -42,7 +43,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--steps", type=int, default=SETTINGS["steps"])
     parser.add_argument("--units", type=int, default=SETTINGS["units"])
-    parser.add_argument("--out", type=pathlib.Path, default=char_lm.DATA_DIR,
+    parser.add_argument("--out", type=pathlib.Path, default=char_lm.ASSETS_DIR,
                         help="folder for char_lm.weights.h5 and char_lm.json")
     args = parser.parse_args()
     settings = dict(SETTINGS, steps=args.steps, units=args.units)

@@ -4,11 +4,10 @@ Shared by the cell tests: ``twin_models`` returns a built-in model and a compani
 identical (random, not initial) weights, so any difference is a difference of the cells.
 """
 
-import numpy as np
-import keras
-import tensorflow as tf
-
 import companion
+import keras
+import numpy as np
+import tensorflow as tf
 
 KINDS = {
     "simple_rnn": (companion.SimpleRNNCell, keras.layers.SimpleRNN, {}),

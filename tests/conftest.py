@@ -25,10 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import dev
 import pytest
 import yaml
-
-import dev
 
 ROOT = dev.ROOT
 BOOK = ROOT / "book"

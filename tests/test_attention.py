@@ -1,19 +1,19 @@
-"""companion.attention against Keras' attention layers, weights copied over."""
+"""The companion's attention layers against Keras' attention layers, weights copied over."""
 
 import keras
 import numpy as np
 import pytest
-
-from companion.attention import (
-    BahdanauAttention,
-    LuongAttention,
-    MultiHeadAttention,
-    attention_weights_model,
-    build_attention_encoder_decoder,
+from companion.datasets.digit_strings import random_strings
+from companion.layers.dot_product_attention import (
     causal_mask,
     masked_softmax,
-    random_strings,
     scaled_dot_product_attention,
+)
+from companion.layers.encoder_decoder_attention import BahdanauAttention, LuongAttention
+from companion.layers.multi_head_attention import MultiHeadAttention
+from companion.models.attention_seq2seq import (
+    attention_weights_model,
+    build_attention_encoder_decoder,
     teacher_forced_exact_match,
 )
 
@@ -260,7 +260,7 @@ def test_teacher_forced_exact_match():
 
 
 def test_teacher_forced_exact_match_agrees_with_greedy_decoding():
-    from companion.decoding import greedy_decode
+    from companion.models.decoding import greedy_decode
 
     keras.utils.set_random_seed(3)
     model = build_attention_encoder_decoder(13, 13, 8, attention="luong")

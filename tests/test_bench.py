@@ -1,4 +1,4 @@
-"""companion.bench: rows, parameter counts, CSV, command line and argument errors (tiny sizes)."""
+"""companion.experiments.bench: rows, parameter counts, CSV, command line and argument errors (tiny sizes)."""
 
 import csv
 import math
@@ -8,8 +8,7 @@ import sys
 
 import keras
 import pytest
-
-from companion import bench
+from companion.experiments import bench
 
 TINY = (4, 5, 8)      # batch, time steps, units
 FEATURES = 3
@@ -153,7 +152,7 @@ def test_parse_size():
 
 def _cli(*args, env=None):
     env = dict(os.environ if env is None else env, TF_CPP_MIN_LOG_LEVEL="2")
-    return subprocess.run([sys.executable, "-m", "companion.bench", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "companion.experiments.bench", *args], capture_output=True,
                           text=True, env=env, timeout=120)
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
-
 from conftest import LOCAL_HOST, SCREENSHOTS
 
 # What the page looks like to the test, after MathJax has finished its first typesetting.
@@ -48,6 +47,33 @@ async () => {
     prose: prose.join(" "),
     images: Array.from(document.images).map((img) => ({
       src: img.currentSrc || img.src, width: img.naturalWidth, complete: img.complete })),
+    // every table of the page: rows of cells, each with the box of its text (not the cell's
+    // box, which padding and borders widen), so that two neighbouring texts' gap is measured
+    tables: Array.from(article.querySelectorAll("table")).filter((t) => !t.closest(skip))
+      .map((table) => ({
+        header: table.querySelectorAll("thead th").length,
+        rows: Array.from(table.querySelectorAll("tr")).map((row) =>
+          Array.from(row.children).map((cell) => {
+            const range = document.createRange();
+            range.selectNodeContents(cell);
+            const box = range.getBoundingClientRect();
+            return { text: cell.textContent.trim(), left: box.left, right: box.right,
+                     align: getComputedStyle(cell).textAlign };
+          })),
+      })),
+    // every image a cell printed: is it a captioned figure, and does the text point to it?
+    outputImages: Array.from(article.querySelectorAll(".cell_output img, .output img"))
+      .map((img) => {
+        const figure = img.closest("figure");
+        const caption = figure ? figure.querySelector("figcaption") : null;
+        const id = figure ? (figure.id || (figure.querySelector("[id]") || {}).id) : null;
+        return {
+          src: img.currentSrc || img.src,
+          captioned: Boolean(caption && caption.textContent.trim().length > 10),
+          id: id,
+          referenced: Boolean(id && document.querySelector(`a[href$="#${id}"]`)),
+        };
+      }),
     prev: link("a.left-prev"),
     next: link("a.right-next"),
     links: Array.from(document.querySelectorAll("a[href]")).map((a) => a.href),
@@ -115,6 +141,30 @@ def test_page_images_load(toc_page, page_report):
     images = page_report(toc_page).facts["images"]
     broken = [image["src"] for image in images if not image["complete"] or image["width"] == 0]
     assert not broken, f"{toc_page}: images that did not load: {broken}"
+
+
+# The least space between the texts of two neighbouring cells of a rendered table.
+MIN_CELL_GAP_PX = 8
+
+
+def test_page_tables_have_a_header_and_space_between_columns(toc_page, page_report):
+    for number, table in enumerate(page_report(toc_page).facts["tables"]):
+        assert table["header"] > 0, f"{toc_page}: table {number} has no header row"
+        for row in table["rows"]:
+            cells = [cell for cell in row if cell["text"]]
+            for left, right in zip(cells, cells[1:]):
+                gap = right["left"] - left["right"]
+                assert gap >= MIN_CELL_GAP_PX, (
+                    f"{toc_page}: table {number}: {left['text']!r} and {right['text']!r} are "
+                    f"{gap:.1f} px apart (at least {MIN_CELL_GAP_PX} px expected)")
+
+
+def test_page_figures_are_captioned_and_referenced(toc_page, page_report):
+    for image in page_report(toc_page).facts["outputImages"]:
+        assert image["captioned"], f"{toc_page}: a figure without a caption: {image['src'][:80]}"
+        assert image["referenced"], (
+            f"{toc_page}: figure {image['id']!r} is not referred to from the text "
+            "(add {numref}`its-name` where the text discusses it)")
 
 
 def test_previous_and_next_links_follow_the_toc(toc_page, toc_docnames, page_report, book_server):

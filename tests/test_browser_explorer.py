@@ -18,8 +18,7 @@ import json
 
 import numpy as np
 import pytest
-
-from companion import explorer as companion_explorer
+from companion.views import explorer as companion_explorer
 from conftest import SCREENSHOTS
 
 EXPLORER_PAGE = "book/explorer.html"

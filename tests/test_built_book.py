@@ -14,9 +14,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
-
 import dev
+import pytest
 
 NOTEBOOK_SECONDS_MAX = 90.0
 

@@ -1,10 +1,9 @@
 """Bad arguments and bad input shapes give a clear ValueError at the boundary."""
 
-import numpy as np
-import keras
-import pytest
-
 import companion
+import keras
+import numpy as np
+import pytest
 
 CELLS = [companion.SimpleRNNCell, companion.LSTMCell, companion.GRUCell]
 

@@ -5,11 +5,10 @@ mask on the next call, separate masks per gate when ``recurrent_dropout > 0``, i
 by ``1 / (1 - rate)``, and nothing dropped at inference.
 """
 
-import numpy as np
-import keras
-import pytest
-
 import companion
+import keras
+import numpy as np
+import pytest
 from cell_pairs import KINDS, rnn_factory
 
 RATE = 0.4

@@ -4,10 +4,9 @@ Float32 on CPU: outputs and states to 1e-5 absolute, gradients with respect to t
 every weight to 1e-4 absolute, on random weights and several seeds.
 """
 
-import numpy as np
 import keras
+import numpy as np
 import pytest
-
 from cell_pairs import KINDS, assert_twins_agree, twin_models
 
 UNITS, FEATURES, TIME, BATCH = 5, 3, 7, 4

@@ -2,11 +2,10 @@
 
 import inspect
 
-import numpy as np
-import keras
-import pytest
-
 import companion
+import keras
+import numpy as np
+import pytest
 from cell_pairs import KINDS
 
 CELLS = [companion.SimpleRNNCell, companion.LSTMCell, companion.GRUCell]

@@ -5,8 +5,8 @@ import math
 import keras
 import numpy as np
 import pytest
-
-from companion import char_lm, ngram, text
+from companion.datasets import text
+from companion.models import char_lm, ngram
 
 
 @pytest.mark.parametrize("cell", char_lm.CELLS)

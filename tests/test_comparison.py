@@ -1,9 +1,12 @@
-"""companion.comparison: verdicts follow the measurements, bad input is refused."""
+"""companion.experiments.comparison: verdicts follow the measurements, bad input is refused."""
 
 import pytest
-
-from companion import comparison
-from companion.comparison import CONTRADICTED, NO_CLEAR_DIFFERENCE, SUPPORTED
+from companion.experiments import comparison
+from companion.experiments.comparison import (
+    CONTRADICTED,
+    NO_CLEAR_DIFFERENCE,
+    SUPPORTED,
+)
 
 
 def measurements(**changes):
@@ -98,9 +101,8 @@ def test_missing_cell_and_bad_ratio_arguments():
 
 
 def test_cell_step_operations_counts_the_gates():
-    import keras
-
     import companion
+    import keras
 
     counts = {}
     for name, layer in [("rnn", keras.layers.RNN(companion.SimpleRNNCell(8))),

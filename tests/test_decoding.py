@@ -5,9 +5,8 @@ import math
 import keras
 import numpy as np
 import pytest
-
-from companion import decoding
-from companion.seq2seq import build_encoder_decoder
+from companion.models import decoding
+from companion.models.seq2seq import build_encoder_decoder
 
 PAD, START, END, A, B = 0, 1, 2, 3, 4
 

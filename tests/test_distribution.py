@@ -28,10 +28,10 @@ SCRIPT = textwrap.dedent(
     import numpy as np
 
     import companion
-    from companion import tasks
+    from companion.datasets import long_term_tasks
 
     GLOBAL_BATCH, EPOCHS, STEPS = 32, 2, 12
-    x, y = tasks.adding_problem(192, STEPS, seed=0)
+    x, y = long_term_tasks.adding_problem(192, STEPS, seed=0)
     strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
     batch = next(iter(strategy.experimental_distribute_dataset(
         tf.data.Dataset.from_tensor_slices((x, y)).batch(GLOBAL_BATCH))))

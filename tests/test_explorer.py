@@ -1,4 +1,4 @@
-"""companion.explorer: the exported weights are the companion cells', the HTML is self-contained,
+"""companion.views.explorer: the exported weights are the companion cells', the HTML is self-contained,
 the Python-side runs agree with the Keras cells, and bad arguments are refused."""
 
 from __future__ import annotations
@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 import re
 
+import companion
 import keras
 import numpy as np
 import pytest
-
-import companion
-from companion import explorer
+from companion.views import explorer
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""companion.gates: the traced gates come from the computation the Keras layer performs.
+"""companion.experiments.gates: the traced gates come from the computation the Keras layer performs.
 
 The traced hidden states equal the layer's outputs (companion cells and built-in layers, random
 weights, several seeds); the traces obey the cell equations, so no gate is filed under another
@@ -10,13 +10,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import companion
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-
-import companion
-from companion.gates import gru_gate_activations, lstm_gate_activations, plot_gate_heatmap
+from companion.experiments.gates import gru_gate_activations, lstm_gate_activations
+from companion.views.figures import plot_gate_heatmap
 
 UNITS, FEATURES, TIME, BATCH = 5, 3, 9, 4
 SEEDS = [0, 1, 2]

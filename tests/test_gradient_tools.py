@@ -1,13 +1,12 @@
 """Gradient tools: the NumPy clipping rules match Keras' optimizers, the recorded gradient norm
 is the norm before clipping, divergence is reported, spectral-radius scaling is exact."""
 
+import companion
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-
-import companion
-from companion import gradient_tools
+from companion.experiments import gradient_tools
 
 
 def random_gradients(seed):

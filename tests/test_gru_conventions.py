@@ -1,15 +1,14 @@
-"""companion.gru_conventions: the (1 - z) form of the GRU update and its Keras weights.
+"""companion.reference.gru_conventions: the (1 - z) form of the GRU update and its Keras weights.
 
 The NumPy forward pass of the seeds' form must equal Keras' ``GRU(reset_after=False)`` in
 float64 once the weights are converted, on random weights and several seeds; the
 conversions must be exact inverses; bad shapes must raise ``ValueError`` naming the argument.
 """
 
-import numpy as np
 import keras
+import numpy as np
 import pytest
-
-from companion.gru_conventions import (
+from companion.reference.gru_conventions import (
     chung_gru_forward,
     chung_to_keras_weights,
     flip_update_gate,

@@ -7,12 +7,11 @@ is the negated input-gate block (since 1 - sigmoid(a) = sigmoid(-a)). Both: grad
 with finite differences in float64, configs round-trip, saved models load in safe mode.
 """
 
-import numpy as np
+import companion
 import keras
+import numpy as np
 import pytest
 import tensorflow as tf
-
-import companion
 from companion.cells.lstm_variants import CIFGLSTMCell, PeepholeLSTMCell
 
 UNITS, FEATURES, TIME, BATCH = 5, 3, 6, 4

@@ -4,14 +4,11 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-
-from companion.min_rnn import (
+from companion.layers.min_rnn import MinGRU, MinLSTM, min_gru_parameters
+from companion.layers.parallel_scan import (
     LinearRecurrenceCell,
-    MinGRU,
-    MinLSTM,
     g,
     log_g,
-    min_gru_parameters,
     parallel_scan_log,
     sequential_scan,
 )

@@ -6,12 +6,11 @@ exactly as in Keras' built-in layers; a float32 cell inside a mixed model stays 
 training under ``mixed_float16`` uses a ``LossScaleOptimizer`` and decreases the loss.
 """
 
-import numpy as np
-import keras
-import pytest
-
 import companion
-from companion import tasks
+import keras
+import numpy as np
+import pytest
+from companion.datasets import long_term_tasks
 
 PAIRS = {
     "simple_rnn": (companion.SimpleRNNCell, keras.layers.SimpleRNN),
@@ -83,7 +82,7 @@ def test_training_under_mixed_float16_uses_loss_scaling_and_learns(kind):
     cell_class, _ = PAIRS[kind]
     keras.config.set_dtype_policy("mixed_float16")
     keras.utils.set_random_seed(0)
-    x, y = tasks.adding_problem(256, 10, seed=0)
+    x, y = long_term_tasks.adding_problem(256, 10, seed=0)
     model = keras.Sequential([
         keras.Input((10, 2)),
         keras.layers.RNN(cell_class(16)),
@@ -110,7 +109,7 @@ def test_bfloat16_needs_no_loss_scaling():
 def test_an_overflowing_step_is_skipped_and_halves_the_scale():
     keras.config.set_dtype_policy("mixed_float16")
     keras.utils.set_random_seed(0)
-    x, y = tasks.adding_problem(32, 10, seed=0)
+    x, y = long_term_tasks.adding_problem(32, 10, seed=0)
     model = keras.Sequential([keras.Input((10, 2)), keras.layers.RNN(companion.LSTMCell(8)),
                               keras.layers.Dense(1, dtype="float32")])
     model.compile(keras.optimizers.SGD(1e-3), "mse")

@@ -2,8 +2,7 @@
 
 import numpy as np
 import pytest
-
-from companion import ngram
+from companion.models import ngram
 
 
 def random_text(n, vocab_size, seed):

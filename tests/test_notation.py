@@ -1,16 +1,14 @@
-"""The conversions of companion.notation: Keras' row-vector blocks <-> the seeds' column forms.
+"""The conversions of companion.reference.notation: Keras' row-vector blocks <-> the seeds' column forms.
 
 Checked on random weights and several seeds: round trips are exact, the NumPy steps in both
 column forms agree with the NumPy reference (float64) and with Keras' LSTM layer (float32),
 and bad shapes raise ValueErrors that name the argument.
 """
 
-import numpy as np
 import keras
+import numpy as np
 import pytest
-
-from companion import notation
-from companion.reference import lstm_forward
+from companion.reference import lstm_forward, notation
 
 SEEDS = [0, 1, 2]
 

@@ -1,11 +1,10 @@
 """Variable-length data: the last-token task, padding without truncation, bucketing, masking."""
 
-import numpy as np
-import keras
-import pytest
-
 import companion
-from companion import padding
+import keras
+import numpy as np
+import pytest
+from companion.datasets import padding
 
 
 def test_last_token_task_lengths_tokens_and_labels():

@@ -1,4 +1,4 @@
-"""Tests of companion.probes: the hidden-state Jacobians dh_T/dh_{T-k} and their norms.
+"""Tests of companion.experiments.probes: the hidden-state Jacobians dh_T/dh_{T-k} and their norms.
 
 Known answers: a linear RNN with U = a * Q (Q orthogonal) has dh_T/dh_{T-k} = (U^T)^k, of
 spectral norm a^k and Frobenius norm sqrt(units) a^k. For tanh, LSTM and GRU layers the probe
@@ -10,12 +10,11 @@ import os
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
+import companion
 import keras
 import numpy as np
 import pytest
-
-import companion
-from companion.probes import (
+from companion.experiments.probes import (
     hidden_state_gradient_norms,
     hidden_state_jacobians,
     one_step_state_jacobians,

@@ -6,7 +6,6 @@ import functools
 
 import numpy as np
 import pytest
-
 from companion.reference import (
     gru_backward,
     gru_forward,

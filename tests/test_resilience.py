@@ -14,13 +14,13 @@ import subprocess
 import sys
 import textwrap
 
-import numpy as np
+import companion
 import keras
+import numpy as np
 import pytest
 import tensorflow as tf
-
-import companion
-from companion import resilience, tasks
+from companion.datasets import long_term_tasks
+from companion.experiments import resilience
 
 
 def make_builder(cell_class, units=8, steps=12):
@@ -35,7 +35,7 @@ def make_builder(cell_class, units=8, steps=12):
 
 
 def fit_kwargs(epochs=4, shuffle=False):
-    x, y = tasks.adding_problem(96, 12, seed=3)
+    x, y = long_term_tasks.adding_problem(96, 12, seed=3)
     return dict(x=x, y=y, batch_size=16, epochs=epochs, shuffle=shuffle, verbose=0)
 
 
@@ -178,9 +178,10 @@ DETERMINISTIC_SCRIPT = textwrap.dedent(
     import keras
 
     import companion
-    from companion import resilience, tasks
+    from companion.datasets import long_term_tasks
+    from companion.experiments import resilience
 
-    x, y = tasks.adding_problem(96, 12, seed=3)
+    x, y = long_term_tasks.adding_problem(96, 12, seed=3)
     fit_kwargs = dict(x=x, y=y, batch_size=16, epochs=4, shuffle=False, verbose=0)
 
 

@@ -3,16 +3,15 @@
 import keras
 import numpy as np
 import pytest
-
-from companion.scan_timing import (
+from companion.experiments.scan_timing import (
     LAYER_KINDS,
-    CausalSelfAttention,
     crossover_length,
     growth_exponent,
     make_layer,
-    median_ms,
     time_against_length,
 )
+from companion.experiments.timing import median_ms
+from companion.layers.causal_self_attention import CausalSelfAttention
 
 
 @pytest.mark.parametrize("kind", LAYER_KINDS)

@@ -3,9 +3,8 @@
 import keras
 import numpy as np
 import pytest
-
-from companion import seq2seq
-from companion.seq2seq_data import CharVocabulary, teacher_forcing_arrays
+from companion.datasets.dates import CharVocabulary, teacher_forcing_arrays
+from companion.models import seq2seq
 
 SOURCE_VOCAB, TARGET_VOCAB = 11, 7
 

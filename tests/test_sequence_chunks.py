@@ -1,12 +1,11 @@
 """Chunks for truncated BPTT: row i of batch k+1 continues row i of batch k, and a stateful
 layer fed the chunks computes the same forward pass as the layer over the whole streams."""
 
+import companion
 import keras
 import numpy as np
 import pytest
-
-import companion
-from companion import sequence_chunks
+from companion.datasets import sequence_chunks
 
 
 def test_streams_are_contiguous_pieces_and_the_remainder_is_dropped():

@@ -3,8 +3,7 @@ evaluation streams."""
 
 import numpy as np
 import pytest
-
-from companion import text
+from companion.datasets import text
 
 
 def test_pydoc_topics_text_is_deterministic_english_and_large():

@@ -1,11 +1,10 @@
 """The step-budgeted training loop records a learning curve, stops at a target, flags divergence."""
 
-import numpy as np
 import keras
+import numpy as np
 import pytest
-
-from companion import tasks
-from companion.training import train_for_steps
+from companion.datasets import long_term_tasks
+from companion.experiments.training import train_for_steps
 
 
 def small_adding_model(learning_rate):
@@ -16,10 +15,10 @@ def small_adding_model(learning_rate):
 
 def test_records_a_curve_and_stops_at_the_target():
     keras.utils.set_random_seed(0)
-    eval_data = tasks.adding_problem(200, 8, seed=1)
+    eval_data = long_term_tasks.adding_problem(200, 8, seed=1)
     curve = train_for_steps(
         small_adding_model(1e-2),
-        lambda step: tasks.adding_problem(32, 8, seed=100 + step),
+        lambda step: long_term_tasks.adding_problem(32, 8, seed=100 + step),
         max_steps=600,
         eval_data=eval_data,
         eval_every=20,
@@ -34,9 +33,9 @@ def test_records_a_curve_and_stops_at_the_target():
 
 
 def test_runs_the_whole_budget_without_a_target():
-    eval_data = tasks.adding_problem(50, 8, seed=1)
+    eval_data = long_term_tasks.adding_problem(50, 8, seed=1)
     curve = train_for_steps(
-        small_adding_model(1e-3), lambda step: tasks.adding_problem(16, 8, seed=step), 25, eval_data, eval_every=10
+        small_adding_model(1e-3), lambda step: long_term_tasks.adding_problem(16, 8, seed=step), 25, eval_data, eval_every=10
     )
     assert curve.steps == [0, 10, 20, 25] and curve.reached_target_at is None
 
@@ -44,7 +43,7 @@ def test_runs_the_whole_budget_without_a_target():
 def test_divergence_is_reported_not_hidden():
     model = keras.Sequential([keras.Input((8, 2)), keras.layers.Flatten(), keras.layers.Dense(1)])
     model.compile(keras.optimizers.SGD(1e3), "mse")  # a step size that must blow up
-    x, y = tasks.adding_problem(32, 8, seed=0)
+    x, y = long_term_tasks.adding_problem(32, 8, seed=0)
     curve = train_for_steps(model, lambda step: (x * 1e3, y), 200, (x * 1e3, y), eval_every=1)
     assert curve.diverged and not np.isfinite(curve.final_loss) and curve.steps[-1] < 200
 

@@ -1,18 +1,19 @@
-"""companion.transformer: positional encoding, blocks, and the encoder–decoder."""
+"""The Transformer: positional encoding, blocks, and the encoder–decoder."""
 
 import keras
 import numpy as np
 import pytest
-
-from companion.attention import attention_weights_model
-from companion.decoding import greedy_decode
-from companion.transformer import (
+from companion.layers.positional_encoding import (
     PositionalEmbedding,
-    TransformerDecoderBlock,
-    TransformerEncoderBlock,
-    build_transformer_encoder_decoder,
     sinusoidal_positional_encoding,
 )
+from companion.layers.transformer_blocks import (
+    TransformerDecoderBlock,
+    TransformerEncoderBlock,
+)
+from companion.models.attention_seq2seq import attention_weights_model
+from companion.models.decoding import greedy_decode
+from companion.models.transformer import build_transformer_encoder_decoder
 
 
 def _max_difference(a, b):

@@ -5,9 +5,7 @@ import difflib
 import keras
 import numpy as np
 import pytest
-
-from companion import whiteboard
-from companion.reference import gru_forward, lstm_forward
+from companion.reference import gru_forward, lstm_forward, whiteboard
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

@@ -14,7 +14,7 @@ from keras import ops
 # (it computes nothing); inheriting it is how a custom cell gets Keras' mask life cycle.
 from keras.src.layers.rnn.dropout_rnn_cell import DropoutRNNCell
 
-from companion.cells import _validation as check
+from companion import checks
 
 
 class RecurrentCell(keras.layers.Layer, DropoutRNNCell):
@@ -45,33 +45,33 @@ class RecurrentCell(keras.layers.Layer, DropoutRNNCell):
         seed=None,
         **kwargs,
     ):
-        units = check.check_units(units)
+        units = checks.positive_int("units", units)
         super().__init__(**kwargs)
         self.units = units
-        self.activation = check.resolve_activation("activation", activation)
-        self.use_bias = check.check_bool("use_bias", use_bias)
-        self.kernel_initializer = check.resolve_initializer(
+        self.activation = checks.activation("activation", activation)
+        self.use_bias = checks.flag("use_bias", use_bias)
+        self.kernel_initializer = checks.initializer(
             "kernel_initializer", kernel_initializer
         )
-        self.recurrent_initializer = check.resolve_initializer(
+        self.recurrent_initializer = checks.initializer(
             "recurrent_initializer", recurrent_initializer
         )
-        self.bias_initializer = check.resolve_initializer("bias_initializer", bias_initializer)
-        self.kernel_regularizer = check.resolve_regularizer(
+        self.bias_initializer = checks.initializer("bias_initializer", bias_initializer)
+        self.kernel_regularizer = checks.regularizer(
             "kernel_regularizer", kernel_regularizer
         )
-        self.recurrent_regularizer = check.resolve_regularizer(
+        self.recurrent_regularizer = checks.regularizer(
             "recurrent_regularizer", recurrent_regularizer
         )
-        self.bias_regularizer = check.resolve_regularizer("bias_regularizer", bias_regularizer)
-        self.kernel_constraint = check.resolve_constraint("kernel_constraint", kernel_constraint)
-        self.recurrent_constraint = check.resolve_constraint(
+        self.bias_regularizer = checks.regularizer("bias_regularizer", bias_regularizer)
+        self.kernel_constraint = checks.constraint("kernel_constraint", kernel_constraint)
+        self.recurrent_constraint = checks.constraint(
             "recurrent_constraint", recurrent_constraint
         )
-        self.bias_constraint = check.resolve_constraint("bias_constraint", bias_constraint)
-        self.dropout = check.check_rate("dropout", dropout)
-        self.recurrent_dropout = check.check_rate("recurrent_dropout", recurrent_dropout)
-        self.seed = check.check_seed(seed)
+        self.bias_constraint = checks.constraint("bias_constraint", bias_constraint)
+        self.dropout = checks.rate("dropout", dropout)
+        self.recurrent_dropout = checks.rate("recurrent_dropout", recurrent_dropout)
+        self.seed = checks.seed("seed", seed)
         self.seed_generator = keras.random.SeedGenerator(seed=self.seed)
         # As in Keras: with recurrent dropout, every gate gets its own input mask and its
         # own recurrent mask (Gal and Ghahramani 2016); without it, one input mask serves all.
@@ -82,7 +82,7 @@ class RecurrentCell(keras.layers.Layer, DropoutRNNCell):
     # -- weights ---------------------------------------------------------------------------
 
     def _build_kernels(self, step_shape):
-        check.check_step_shape(type(self).__name__, step_shape)
+        _check_step_shape(type(self).__name__, step_shape)
         input_dim = step_shape[-1]
         width = self.n_blocks * self.units
         self.kernel = self.add_weight(
@@ -136,7 +136,7 @@ class RecurrentCell(keras.layers.Layer, DropoutRNNCell):
 
     def _check_step(self, inputs):
         if len(inputs.shape) != 2:
-            check.check_step_shape(type(self).__name__, inputs.shape)
+            _check_step_shape(type(self).__name__, inputs.shape)
 
     # -- states and config -------------------------------------------------------------------
 
@@ -164,3 +164,15 @@ class RecurrentCell(keras.layers.Layer, DropoutRNNCell):
             "seed": self.seed,
         }
         return {**super().get_config(), **config}
+
+
+def _check_step_shape(cell_name, step_shape):
+    """A cell sees one time step at a time: a 2-D ``(batch, features)`` tensor."""
+    step_shape = tuple(step_shape)
+    if len(step_shape) != 2 or step_shape[-1] is None:
+        raise ValueError(
+            f"{cell_name} expects each time step as a 2-D tensor of shape "
+            f"(batch, features) with a known number of features, so the input of "
+            f"`keras.layers.RNN` must be 3-D (batch, time, features); the cell got a "
+            f"step of shape {step_shape}."
+        )

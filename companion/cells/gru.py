@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from companion.cells import _validation as check
+from companion import checks
 from companion.cells.base import RecurrentCell
 
 
@@ -86,10 +86,10 @@ class GRUCell(RecurrentCell):
         **kwargs,
     ):
         super().__init__(units, activation=activation, **kwargs)
-        self.recurrent_activation = check.resolve_activation(
+        self.recurrent_activation = checks.activation(
             "recurrent_activation", recurrent_activation
         )
-        self.reset_after = check.check_bool("reset_after", reset_after)
+        self.reset_after = checks.flag("reset_after", reset_after)
         self.state_size = self.units
 
     def build(self, input_shape):

@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from companion.cells import _validation as check
+from companion import checks
 from companion.cells.base import RecurrentCell
 
 
@@ -78,10 +78,10 @@ class LSTMCell(RecurrentCell):
         **kwargs,
     ):
         super().__init__(units, activation=activation, **kwargs)
-        self.recurrent_activation = check.resolve_activation(
+        self.recurrent_activation = checks.activation(
             "recurrent_activation", recurrent_activation
         )
-        self.unit_forget_bias = check.check_bool("unit_forget_bias", unit_forget_bias)
+        self.unit_forget_bias = checks.flag("unit_forget_bias", unit_forget_bias)
         self.state_size = [self.units, self.units]
 
     def build(self, input_shape):
@@ -104,9 +104,10 @@ class LSTMCell(RecurrentCell):
 
         self._add_bias((4 * self.units,), initializer)
 
-    def call(self, inputs, states, training=False):
+    def _pre_activations(self, inputs, h_prev, training):
+        """The four gates' pre-activations $x_t W_g + h_{t-1} U_g + b_g$, g = i, f, c, o
+        (shared with ``PeepholeLSTMCell``, which adds its peepholes to them)."""
         self._check_step(inputs)
-        h_prev, c_prev = states[0], states[1]
         x_i, x_f, x_c, x_o = self._project(
             inputs, self.kernel, self._input_masks(inputs, training)
         )
@@ -116,11 +117,16 @@ class LSTMCell(RecurrentCell):
         if self.use_bias:
             b_i, b_f, b_c, b_o = ops.split(self.bias, 4)
             x_i, x_f, x_c, x_o = x_i + b_i, x_f + b_f, x_c + b_c, x_o + b_o
+        return x_i + h_i, x_f + h_f, x_c + h_c, x_o + h_o
 
-        i = self.recurrent_activation(x_i + h_i)
-        f = self.recurrent_activation(x_f + h_f)
-        c_candidate = self.activation(x_c + h_c)
-        o = self.recurrent_activation(x_o + h_o)
+    def call(self, inputs, states, training=False):
+        h_prev, c_prev = states[0], states[1]
+        a_i, a_f, a_c, a_o = self._pre_activations(inputs, h_prev, training)
+
+        i = self.recurrent_activation(a_i)
+        f = self.recurrent_activation(a_f)
+        c_candidate = self.activation(a_c)
+        o = self.recurrent_activation(a_o)
 
         c = f * c_prev + i * c_candidate
         h = o * self.activation(c)

@@ -8,7 +8,7 @@ tests/test_lstm_variants.py against NumPy equations written out independently.
 import keras
 from keras import ops
 
-from companion.cells import _validation as check
+from companion import checks
 from companion.cells.base import RecurrentCell
 from companion.cells.lstm import LSTMCell
 
@@ -57,7 +57,7 @@ class PeepholeLSTMCell(LSTMCell):
 
     def __init__(self, units, peephole_initializer="zeros", **kwargs):
         super().__init__(units, **kwargs)
-        self.peephole_initializer = check.resolve_initializer(
+        self.peephole_initializer = checks.initializer(
             "peephole_initializer", peephole_initializer
         )
 
@@ -73,25 +73,16 @@ class PeepholeLSTMCell(LSTMCell):
             )
 
     def call(self, inputs, states, training=False):
-        self._check_step(inputs)
         h_prev, c_prev = states[0], states[1]
-        x_i, x_f, x_c, x_o = self._project(
-            inputs, self.kernel, self._input_masks(inputs, training)
-        )
-        h_i, h_f, h_c, h_o = self._project(
-            h_prev, self.recurrent_kernel, self._recurrent_masks(h_prev, training)
-        )
-        if self.use_bias:
-            b_i, b_f, b_c, b_o = ops.split(self.bias, 4)
-            x_i, x_f, x_c, x_o = x_i + b_i, x_f + b_f, x_c + b_c, x_o + b_o
+        a_i, a_f, a_c, a_o = self._pre_activations(inputs, h_prev, training)
 
         # the peepholes: input and forget gate look at the old cell state ...
-        i = self.recurrent_activation(x_i + h_i + self.input_gate_peephole_weights * c_prev)
-        f = self.recurrent_activation(x_f + h_f + self.forget_gate_peephole_weights * c_prev)
-        c_candidate = self.activation(x_c + h_c)
+        i = self.recurrent_activation(a_i + self.input_gate_peephole_weights * c_prev)
+        f = self.recurrent_activation(a_f + self.forget_gate_peephole_weights * c_prev)
+        c_candidate = self.activation(a_c)
         c = f * c_prev + i * c_candidate
         # ... and the output gate at the new one
-        o = self.recurrent_activation(x_o + h_o + self.output_gate_peephole_weights * c)
+        o = self.recurrent_activation(a_o + self.output_gate_peephole_weights * c)
         h = o * self.activation(c)
         return h, [h, c]
 
@@ -149,7 +140,7 @@ class CIFGLSTMCell(RecurrentCell):
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", **kwargs):
         super().__init__(units, activation=activation, **kwargs)
-        self.recurrent_activation = check.resolve_activation(
+        self.recurrent_activation = checks.activation(
             "recurrent_activation", recurrent_activation
         )
         self.state_size = [self.units, self.units]

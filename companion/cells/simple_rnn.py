@@ -1,7 +1,6 @@
 """The vanilla (Elman) recurrent cell, written from its equation."""
 
 import keras
-from keras import ops
 
 from companion.cells.base import RecurrentCell
 

@@ -5,11 +5,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from companion.reference import _shapes
-
-
-def sigmoid(a):
-    """The logistic function 1 / (1 + exp(-a))."""
-    return 1.0 / (1.0 + np.exp(-a))
+from companion.reference.functions import sigmoid
 
 
 @dataclass
