@@ -1,0 +1,37 @@
+"""The declared experiments, by name. Each lives in its own module of
+``companion.experiments.declared``; adding one there and to ``_MODULES`` here is all it takes
+for ``python -m companion.experiments`` to list, run and verify it."""
+
+import importlib
+
+# module of companion.experiments.declared -> the experiment classes it declares
+_MODULES = {
+    "adding_problem": ("AddingProblem",),
+    "copy_task": ("CopyTask",),
+    "counting": ("Counting",),
+    "forget_gate_bias": ("ForgetGateBias",),
+}
+
+
+def _experiments():
+    found = {}
+    for module_name, classes in _MODULES.items():
+        module = importlib.import_module(f"companion.experiments.declared.{module_name}")
+        for class_name in classes:
+            experiment = getattr(module, class_name)()
+            found[experiment.name] = experiment
+    return found
+
+
+def names():
+    """The names of every declared experiment, in declaration order."""
+    return list(_experiments())
+
+
+def get(name):
+    """The declared experiment ``name``; a ``ValueError`` lists the known names otherwise."""
+    experiments = _experiments()
+    if name not in experiments:
+        raise ValueError(f"Argument `name`: no experiment {name!r}; the declared experiments "
+                         f"are {sorted(experiments)}.")
+    return experiments[name]

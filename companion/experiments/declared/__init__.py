@@ -1,0 +1,1 @@
+"""The experiments the book runs, one module each (listed in ``companion.experiments.catalogue``)."""

@@ -1,0 +1,162 @@
+"""companion.experiments: declared experiments, their artefacts, and the command line."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+import dev
+from companion.experiments import artefacts, catalogue, runner
+from companion.experiments.protocol import Experiment, run_key, train, variant_key
+
+
+class TinyRegression(Experiment):
+    """A seconds-long experiment: a 4-unit GRU learns the mean of a short sequence."""
+
+    name = "tiny"
+    question = "test only"
+    seeds = (0, 1)
+    metric = "mse"
+    eval_every = 2
+    prefix_steps = 3
+
+    def variants(self):
+        return [{"units": 4}]
+
+    def build_model(self, variant):
+        import keras
+
+        model = keras.Sequential([keras.Input((5, 1)), keras.layers.GRU(variant["units"]),
+                                  keras.layers.Dense(1)])
+        model.compile(optimizer=keras.optimizers.Adam(1e-2), loss="mse")
+        return model
+
+    def training_batch(self, variant, rng, step):
+        x = rng.normal(size=(16, 5, 1)).astype("float32")
+        return x, x.mean(axis=1)
+
+    def held_out(self, variant):
+        import numpy as np
+
+        x = np.random.default_rng(99).normal(size=(32, 5, 1)).astype("float32")
+        return x, x.mean(axis=1)
+
+    def evaluate(self, model, variant, data):
+        x, y = data
+        return {"mse": float(((model.predict_on_batch(x) - y) ** 2).mean())}
+
+    def max_steps(self, variant):
+        return 6
+
+
+@pytest.fixture
+def tiny(monkeypatch, tmp_path):
+    experiment = TinyRegression()
+    real_get = catalogue.get
+    monkeypatch.setattr(catalogue, "get", lambda name: experiment if name == "tiny"
+                        else real_get(name))
+    runner.run_experiment("tiny", root=tmp_path, quiet=True)
+    return experiment, tmp_path
+
+
+def test_keys_name_the_variant_and_seed():
+    assert variant_key({"length": 200, "cell": "lstm"}) == "cell=lstm,length=200"
+    assert run_key({"cell": "gru"}, 3) == "cell=gru,seed=3"
+
+
+def test_a_run_is_reproducible_from_its_seed():
+    experiment = TinyRegression()
+    _, first = train(experiment, {"units": 4}, seed=1)
+    _, again = train(experiment, {"units": 4}, seed=1)
+    _, other = train(experiment, {"units": 4}, seed=2)
+    assert first["prefix_losses"] == again["prefix_losses"]
+    assert first["prefix_losses"] != other["prefix_losses"]
+    assert first["curve"]["step"] == [0, 2, 4, 6] and len(first["prefix_losses"]) == 3
+    assert first["final"]["mse"] == pytest.approx(first["curve"]["mse"][-1])
+
+
+def test_run_writes_weights_records_and_a_manifest(tiny):
+    experiment, root = tiny
+    base = artefacts.folder("tiny", root)
+    manifest = artefacts.check_intact("tiny", root)
+    assert sorted(manifest) == sorted(
+        ["experiment.json"] + [f"runs/units=4,seed={s}.{ext}" for s in (0, 1)
+                               for ext in ("json", "weights.npz")])
+    record = json.loads((base / "runs" / "units=4,seed=0.json").read_text())
+    for field in ("curve", "final", "prefix_losses", "cpu_seconds", "versions", "machine",
+                  "solved_at", "steps"):
+        assert field in record, field
+    assert record["versions"]["keras"] and record["cpu_seconds"] > 0
+
+
+def test_verify_recomputes_metrics_and_replays_the_first_steps(tiny):
+    _, root = tiny
+    assert runner.verify_experiment("tiny", root=root, say=lambda *_: None) == 2
+    artefact = runner.Artefact("tiny", root)
+    summary = artefact.summary()
+    assert len(summary["values"]) == 2 and summary["std"] >= 0
+
+
+def test_verify_names_the_run_and_number_when_a_metric_disagrees(tiny):
+    _, root = tiny
+    path = artefacts.folder("tiny", root) / "runs" / "units=4,seed=1.json"
+    record = json.loads(path.read_text())
+    record["final"]["mse"] *= 1.01
+    path.write_text(json.dumps(record))
+    artefacts.seal("tiny", root)  # a consistent manifest: the number itself is wrong
+    with pytest.raises(artefacts.ArtefactError,
+                       match=r"run units=4,seed=1: held-out mse .* run `python -m "
+                             r"companion.experiments run tiny`"):
+        runner.verify_experiment("tiny", root=root, say=lambda *_: None)
+
+
+def test_verify_names_a_changed_or_missing_file(tiny):
+    _, root = tiny
+    weights = artefacts.folder("tiny", root) / "runs" / "units=4,seed=0.weights.npz"
+    weights.write_bytes(weights.read_bytes() + b"x")
+    with pytest.raises(artefacts.ArtefactError, match=r"units=4,seed=0.weights.npz has changed"):
+        artefacts.check_intact("tiny", root)
+    weights.unlink()
+    with pytest.raises(artefacts.ArtefactError, match=r"weights.npz is missing; run"):
+        artefacts.check_intact("tiny", root)
+
+
+def test_replay_catches_a_recorded_curve_that_training_does_not_reproduce(tiny):
+    _, root = tiny
+    path = artefacts.folder("tiny", root) / "runs" / "units=4,seed=0.json"
+    record = json.loads(path.read_text())
+    record["prefix_losses"][1] += 0.01
+    path.write_text(json.dumps(record))
+    artefacts.seal("tiny", root)
+    with pytest.raises(artefacts.ArtefactError, match=r"training loss at step 2 replayed"):
+        runner.Artefact("tiny", root).replay("units=4,seed=0")
+
+
+def test_unknown_experiment_lists_the_declared_ones():
+    with pytest.raises(ValueError, match=r"no experiment 'nope'.*adding_problem"):
+        catalogue.get("nope")
+
+
+@pytest.mark.parametrize("name", catalogue.names())
+def test_declared_experiment_is_complete(name):
+    experiment = catalogue.get(name)
+    description = experiment.describe()
+    json.dumps(description)  # everything recorded is JSON
+    assert experiment.question and len(experiment.seeds) >= 3
+    keys = [variant_key(v) for v in experiment.variants()]
+    assert len(keys) == len(set(keys)), f"{name}: two variants share a key"
+
+
+def test_smoke_run_of_every_experiment():
+    """A few training steps of each experiment's first and last variant, then verified,
+    through the command line (as a user runs it)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "companion.experiments", "smoke", "--all"],
+        cwd=dev.ROOT, capture_output=True, text=True, timeout=900,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    for name in catalogue.names():
+        assert f"{name}: smoke run of" in result.stdout
