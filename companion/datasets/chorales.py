@@ -59,7 +59,7 @@ from companion import checks
 from companion.datasets import real_files
 
 DISTRIBUTION = "music21"
-VERSION = "10.5.1"
+VERSION = real_files.PINNED[DISTRIBUTION]
 PATTERN = "music21/corpus/bach/bwv*.mxl"
 FILE_COUNT = 408
 # SHA-256 of `LC_ALL=C sha256sum music21/corpus/bach/bwv*.mxl` (run in site-packages)

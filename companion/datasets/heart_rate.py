@@ -30,7 +30,7 @@ import numpy as np
 from companion.datasets import real_files
 
 DISTRIBUTION = "aeon"
-VERSION = "1.6.0"
+VERSION = real_files.PINNED[DISTRIBUTION]
 FOLDER = "aeon/datasets/data/KDD-TSAD_135"
 FILES = {
     "train": ("135_UCR_Anomaly_InternalBleeding16_TRAIN.csv",

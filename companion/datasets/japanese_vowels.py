@@ -28,7 +28,7 @@ import numpy as np
 from companion.datasets import real_files
 
 DISTRIBUTION = "sktime"
-VERSION = "1.2.0"
+VERSION = real_files.PINNED[DISTRIBUTION]
 FOLDER = "sktime/datasets/data/JapaneseVowels"
 FILES = {
     "train": ("JapaneseVowels_TRAIN.ts",

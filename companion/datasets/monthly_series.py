@@ -1,5 +1,5 @@
-"""Real monthly series read offline from statsmodels' data files, hold-out splits, scaling
-fitted on the training part only, windows and seasonal differencing.
+"""Real monthly series read offline from statsmodels' and sktime's data files, hold-out
+splits, scaling fitted on the training part only, windows and seasonal differencing.
 
 The loaders read the CSV files that statsmodels ships (``statsmodels/datasets/*/*.csv``),
 never a pickle, so they do not depend on how a pandas version unpickles a data frame.
@@ -11,7 +11,11 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from companion.datasets import real_files
+
 ELEC_EQUIP_COLUMN = "STS.M.I7.W.TOVT.NS0016.4.000"
+AIRLINE_FILE = "sktime/datasets/data/Airline/Airline.csv"
+AIRLINE_SHA256 = "28af0eb869db6d9fbd31d5af03993a0cbf36c0857c3eb046a068c094b60da851"
 
 
 def _dataset_csv(package, name):
@@ -65,6 +69,23 @@ def load_co2_monthly():
     series.index = pd.DatetimeIndex(series.index, freq="MS")
     series.attrs["interpolated"] = missing
     return validate_monthly(series)
+
+
+def load_airline():
+    """Monthly totals of international airline passengers, thousands, 1949-1960 (Box &
+    Jenkins' series G), from the CSV in sktime's wheel, read by path."""
+    import io
+
+    data = real_files.read_file("sktime", real_files.PINNED["sktime"], AIRLINE_FILE,
+                                AIRLINE_SHA256)
+    frame = pd.read_csv(io.BytesIO(data))
+    index = pd.DatetimeIndex(pd.to_datetime(frame["Date"], format="%Y-%m"), freq="MS")
+    series = pd.Series(frame["Passengers"].to_numpy(dtype=float), index=index, name="airline")
+    return validate_monthly(series)
+
+
+#: The series of the forecasting chapter, by name.
+LOADERS = {"elec_equip": load_elec_equip, "co2": load_co2_monthly, "airline": load_airline}
 
 
 def split_holdout(series, horizon):

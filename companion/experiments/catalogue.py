@@ -10,6 +10,12 @@ _MODULES = {
     "copy_task": ("CopyTask",),
     "counting": ("Counting",),
     "forget_gate_bias": ("ForgetGateBias",),
+    "char_language_model": ("CharLanguageModel",),
+    "chorales": ("Chorales",),
+    "japanese_vowels": ("JapaneseVowelsSpeakers",),
+    "rotten_tomatoes": ("RottenTomatoesSentiment",),
+    "heart_rate": ("HeartRateAnomalies",),
+    "forecasting": ("Forecasting",),
 }
 
 

@@ -10,7 +10,9 @@ initialisation...) trained from several *seeds*. A subclass of ``Experiment`` de
 - ``training_batch(variant, rng, step)``: the batch of one optimiser step, ``(inputs,
   targets)`` or ``(inputs, targets, sample_weight)``;
 - ``held_out(variant)``: the evaluation data, the same for every seed;
-- ``evaluate(model, variant, data)``: a dict of held-out metrics;
+- ``evaluate(model, variant, data)``: a dict of held-out metrics, measured during training;
+- ``test_metrics(model, variant)``: metrics measured once, on the final weights (a test set
+  that must not steer training or early stopping); none by default;
 - ``max_steps(variant)``, ``eval_every`` and ``solved(metrics)`` (training stops early once
   a variant is solved, and the step is recorded: steps to solve are a result).
 
@@ -48,6 +50,7 @@ class Experiment:
     prefix_steps = 20         # training losses recorded step by step, and replayed by verify
     metric_tolerance = 1e-5   # relative: recorded held-out metrics against recomputed ones
     keep_best = False         # save the weights of the best evaluation (early stopping)
+    smoke = False             # set by a smoke run: an experiment may then evaluate on less data
 
     def settings(self):
         return {}
@@ -66,6 +69,9 @@ class Experiment:
 
     def evaluate(self, model, variant, data):
         raise NotImplementedError
+
+    def test_metrics(self, model, variant):
+        return {}
 
     def max_steps(self, variant):
         raise NotImplementedError
@@ -155,8 +161,9 @@ def train(experiment, variant, seed, max_steps=None, progress=None, evaluate=Tru
     if evaluate:
         if best_weights is not None:
             model.set_weights(best_weights)
+        final = {**experiment.evaluate(model, variant, data),
+                 **experiment.test_metrics(model, variant)}
         record.update(curve=curve, solved_at=solved_at,
-                      final={k: float(v) for k, v in
-                             experiment.evaluate(model, variant, data).items()})
+                      final={k: float(v) for k, v in final.items()})
     record.update(cpu_seconds=time.process_time() - cpu, wall_seconds=time.perf_counter() - wall)
     return model, record

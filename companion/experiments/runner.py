@@ -50,7 +50,8 @@ def _progress_bar(title):
     return update
 
 
-def run_experiment(name, seeds=None, variants=None, root=None, max_steps=None, quiet=False):
+def run_experiment(name, seeds=None, variants=None, root=None, max_steps=None, quiet=False,
+                   experiment=None):
     """Train the runs of experiment ``name`` and write them into its artefact folder.
 
     Args:
@@ -60,11 +61,12 @@ def run_experiment(name, seeds=None, variants=None, root=None, max_steps=None, q
         root: the folder that holds artefacts (default: the package's ``assets/experiments``).
         max_steps: a cap on every run's budget (a smoke run); ``None`` for the declared one.
         quiet: no progress bar.
+        experiment: the declared instance to use (a smoke run passes one with ``smoke`` set).
 
     Returns:
         The list of run records written.
     """
-    experiment = catalogue.get(name)
+    experiment = experiment or catalogue.get(name)
     seeds = experiment.seeds if seeds is None else [checks.seed("seeds", s) for s in seeds]
     base = artefacts.folder(name, root)
     (base / artefacts.RUNS).mkdir(parents=True, exist_ok=True)
@@ -101,9 +103,9 @@ def _close(recorded, recomputed, tolerance):
 class Artefact:
     """A shipped experiment: its description, its runs' records, and their trained models."""
 
-    def __init__(self, name, root=None, check=True):
+    def __init__(self, name, root=None, check=True, experiment=None):
         self.name = name
-        self.experiment = catalogue.get(name)
+        self.experiment = experiment or catalogue.get(name)
         self.base = artefacts.folder(name, root)
         rerun = f"python -m companion.experiments run {name}"
         if check:
@@ -135,8 +137,10 @@ class Artefact:
         """The held-out metrics of run ``key``'s weights, computed now."""
         record = self.records[key]
         data = self.experiment.held_out(record["variant"]) if data is None else data
-        return {k: float(v) for k, v in
-                self.experiment.evaluate(self.model(key), record["variant"], data).items()}
+        model = self.model(key)
+        metrics = {**self.experiment.evaluate(model, record["variant"], data),
+                   **self.experiment.test_metrics(model, record["variant"])}
+        return {k: float(v) for k, v in metrics.items()}
 
     def check_metrics(self, key, data=None):
         """Recompute run ``key``'s held-out metrics; raise ``ArtefactError`` if one differs."""
@@ -182,12 +186,12 @@ def load(name, root=None):
     return Artefact(name, root)
 
 
-def verify_experiment(name, root=None, replay=True, say=print):
+def verify_experiment(name, root=None, replay=True, say=print, experiment=None):
     """Check experiment ``name``'s artefact: hashes, held-out metrics, first training steps.
 
     Returns the number of runs checked; raises ``ArtefactError`` at the first mismatch.
     """
-    artefact = Artefact(name, root)
+    artefact = Artefact(name, root, experiment=experiment)
     say(f"{name}: files intact ({len(artefact.records)} runs)")
     cache = {}
     for key, record in artefact.records.items():
@@ -207,11 +211,13 @@ def smoke(name, steps=3):
     steps) into a temporary folder, then a verification of what it wrote. Returns the runs
     checked."""
     experiment = catalogue.get(name)
+    experiment.smoke = True  # an experiment may evaluate on less data (see Experiment.smoke)
     root = pathlib.Path(tempfile.mkdtemp(prefix="companion-smoke-"))
     try:
         every = [variant_key(v) for v in experiment.variants()]
         run_experiment(name, seeds=experiment.seeds[:1], variants=sorted({every[0], every[-1]}),
-                       root=root, max_steps=steps, quiet=True)
-        return verify_experiment(name, root=root, replay=True, say=lambda *_: None)
+                       root=root, max_steps=steps, quiet=True, experiment=experiment)
+        return verify_experiment(name, root=root, replay=True, say=lambda *_: None,
+                                 experiment=experiment)
     finally:
         shutil.rmtree(root, ignore_errors=True)

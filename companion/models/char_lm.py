@@ -32,15 +32,19 @@ METADATA_PATH = ASSETS_DIR / "char_lm.json"
 CELLS = ("lstm", "gru")
 
 
-def char_language_model(vocab_size, units=128, embedding_dim=32, cell="lstm", companion_cell=False):
+def char_language_model(vocab_size, units=128, embedding_dim=32, cell="lstm", companion_cell=False,
+                        dropout=0.0):
     """``Embedding(vocab_size, embedding_dim) -> LSTM or GRU(units) -> Dense(vocab_size)`` logits.
 
     Input: int ids (batch, time). Output: logits (batch, time, vocab_size), one next-id
     distribution per position. The layers are named ``embedding``, ``recurrent`` and ``logits``;
     the recurrent layer also returns its final states, which ``step_model`` uses for sampling.
     With ``companion_cell=True`` the recurrent layer is ``keras.layers.RNN(companion.LSTMCell)``
-    (or ``GRUCell``), with the same weight layout as Keras' built-in layer.
+    (or ``GRUCell``), with the same weight layout as Keras' built-in layer. ``dropout`` > 0
+    puts a ``Dropout`` layer (named ``dropout``, active in training only) between the recurrent
+    outputs and the logits.
     """
+    dropout = checks.rate("dropout", dropout)
     for name, value in [("vocab_size", vocab_size), ("units", units), ("embedding_dim", embedding_dim)]:
         checks.positive_int(name, value)
     if cell not in CELLS:
@@ -50,10 +54,14 @@ def char_language_model(vocab_size, units=128, embedding_dim=32, cell="lstm", co
         cell_class = companion.LSTMCell if cell == "lstm" else companion.GRUCell
         recurrent = keras.layers.RNN(cell_class(units), **options)
     else:
-        recurrent = (keras.layers.LSTM if cell == "lstm" else keras.layers.GRU)(units, **options)
+        # use_cudnn=False: the same computation on a CPU, and the model may be compiled with XLA
+        layer = keras.layers.LSTM if cell == "lstm" else keras.layers.GRU
+        recurrent = layer(units, use_cudnn=False, **options)
     ids = keras.Input((None,), dtype="int32", name="ids")
     embedded = keras.layers.Embedding(vocab_size, embedding_dim, name="embedding")(ids)
     outputs = recurrent(embedded)[0]
+    if dropout:
+        outputs = keras.layers.Dropout(dropout, name="dropout")(outputs)
     logits = keras.layers.Dense(vocab_size, name="logits")(outputs)
     return keras.Model(ids, logits, name=f"char_{cell}")
 

@@ -19,7 +19,7 @@ class ForgetGateBias(AddingProblem):
     question = ("Does a forget-gate bias of 1 at initialisation make the LSTM learn long "
                 "lags faster?")
     seeds = (0, 1, 2, 3, 4)
-    budgets = {200: 6000, 400: 8000}
+    budgets = {200: 10_000, 400: 10_000}
 
     def settings(self):
         return {**super().settings(), "cell": "lstm"}
