@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 import pytest
+
 from companion.datasets.digit_strings import random_strings
 from companion.layers.dot_product_attention import (
     causal_mask,
@@ -16,16 +17,13 @@ from companion.models.attention_seq2seq import (
     build_attention_encoder_decoder,
     teacher_forced_exact_match,
 )
+from companion.reference.differences import max_abs_difference
 
 TOLERANCE = 1e-5
 
 
 def _random(rng, *shape):
     return rng.standard_normal(shape).astype("float32")
-
-
-def _max_difference(a, b):
-    return float(np.max(np.abs(np.asarray(a) - np.asarray(b))))
 
 
 def _padding(rng, batch, length):
@@ -50,18 +48,25 @@ def test_multi_head_attention_matches_keras(seed, use_causal_mask, with_mask):
     expected, expected_scores = theirs(query, value, attention_mask=mask,
                                        use_causal_mask=use_causal_mask,
                                        return_attention_scores=True)
-    expected_fused = theirs(query, value, attention_mask=mask, use_causal_mask=use_causal_mask)
+    if keras.backend.backend() == "jax":
+        # Keras' fused path on JAX (ops.dot_product_attention) needs value_dim == key_dim
+        with pytest.raises(Exception, match="value shape should be|cannot reshape"):
+            theirs(query, value, attention_mask=mask, use_causal_mask=use_causal_mask)
+        expected_fused = expected
+    else:
+        expected_fused = theirs(query, value, attention_mask=mask,
+                                use_causal_mask=use_causal_mask)
     ours = MultiHeadAttention(num_heads=3, key_dim=5, value_dim=4)
     ours(query, value)
     assert [w.shape for w in ours.get_weights()] == [w.shape for w in theirs.get_weights()]
     ours.set_weights(theirs.get_weights())
     output, scores = ours(query, value, attention_mask=mask, use_causal_mask=use_causal_mask,
                           return_attention_scores=True)
-    assert _max_difference(output, expected) < TOLERANCE
-    assert _max_difference(output, expected_fused) < TOLERANCE
-    assert _max_difference(scores, expected_scores) < TOLERANCE
+    assert max_abs_difference(output, expected) < TOLERANCE
+    assert max_abs_difference(output, expected_fused) < TOLERANCE
+    assert max_abs_difference(scores, expected_scores) < TOLERANCE
     if use_causal_mask:
-        assert np.all(np.triu(np.asarray(scores), k=1) == 0)
+        assert np.all(np.triu(keras.ops.convert_to_numpy(scores), k=1) == 0)
 
 
 def test_multi_head_attention_padding_masks_match_keras_attention_mask():
@@ -78,10 +83,10 @@ def test_multi_head_attention_padding_masks_match_keras_attention_mask():
     output, scores = ours(query, value, query_mask=query_mask, value_mask=value_mask,
                           return_attention_scores=True)
     assert output.shape == (4, 5, 3)
-    assert _max_difference(output, expected) < TOLERANCE
-    assert _max_difference(scores, expected_scores) < TOLERANCE
+    assert max_abs_difference(output, expected) < TOLERANCE
+    assert max_abs_difference(scores, expected_scores) < TOLERANCE
     # padded keys get no weight; padded queries a row of zeros
-    scores = np.asarray(scores)
+    scores = keras.ops.convert_to_numpy(scores)
     assert np.all(scores[np.broadcast_to(~value_mask[:, None, None, :], scores.shape)] == 0)
     assert np.all(scores[np.broadcast_to(~query_mask[:, None, :, None], scores.shape)] == 0)
 
@@ -102,9 +107,9 @@ def test_multi_head_attention_dropout_only_in_training():
     rng = np.random.default_rng(4)
     x = _random(rng, 2, 5, 8)
     layer = MultiHeadAttention(2, 4, dropout=0.5, seed=1)
-    inference = np.asarray(layer(x, x))
-    assert _max_difference(layer(x, x), inference) == 0
-    assert _max_difference(layer(x, x, training=True), inference) > 1e-3
+    inference = keras.ops.convert_to_numpy(layer(x, x))
+    assert max_abs_difference(layer(x, x), inference) == 0
+    assert max_abs_difference(layer(x, x, training=True), inference) > 1e-3
 
 
 @pytest.mark.parametrize("score", ["dot", "general"])
@@ -115,12 +120,12 @@ def test_luong_attention_matches_keras_attention(score):
     layer = LuongAttention(score)
     context, weights = layer(query, value, query_mask=query_mask, value_mask=value_mask,
                              return_attention_scores=True)
-    key = value @ np.asarray(layer.kernel) if score == "general" else value
+    key = value @ keras.ops.convert_to_numpy(layer.kernel) if score == "general" else value
     expected, expected_weights = keras.layers.Attention(score_mode="dot")(
         [query, value, key], mask=[query_mask, value_mask], return_attention_scores=True
     )
-    assert _max_difference(context, expected) < TOLERANCE
-    assert _max_difference(weights, expected_weights) < TOLERANCE
+    assert max_abs_difference(context, expected) < TOLERANCE
+    assert max_abs_difference(weights, expected_weights) < TOLERANCE
 
 
 def test_bahdanau_attention_matches_keras_additive_attention():
@@ -130,7 +135,7 @@ def test_bahdanau_attention_matches_keras_additive_attention():
     layer = BahdanauAttention(8)
     context, weights = layer(query, value, query_mask=query_mask, value_mask=value_mask,
                              return_attention_scores=True)
-    w_query, w_key, v = (np.asarray(w) for w in layer.get_weights())
+    w_query, w_key, v = (keras.ops.convert_to_numpy(w) for w in layer.get_weights())
     keras_layer = keras.layers.AdditiveAttention(use_scale=True)
     inputs = [query @ w_query, value, value @ w_key]
     keras_layer(inputs)
@@ -138,34 +143,37 @@ def test_bahdanau_attention_matches_keras_additive_attention():
     expected, expected_weights = keras_layer(inputs, mask=[query_mask, value_mask],
                                              return_attention_scores=True)
     assert context.shape == (2, 5, 9)
-    assert _max_difference(context, expected) < TOLERANCE
-    assert _max_difference(weights, expected_weights) < TOLERANCE
-    weights = np.asarray(weights)
+    assert max_abs_difference(context, expected) < TOLERANCE
+    assert max_abs_difference(weights, expected_weights) < TOLERANCE
+    weights = keras.ops.convert_to_numpy(weights)
     assert np.allclose(weights.sum(-1), 1, atol=1e-6)
     assert np.all(weights[np.broadcast_to(~value_mask[:, None, :], weights.shape)] == 0)
 
 
 def test_scaled_dot_product_attention_matches_keras_ops():
     rng = np.random.default_rng(7)
-    q, k, v = _random(rng, 2, 5, 3, 6), _random(rng, 2, 7, 3, 6), _random(rng, 2, 7, 3, 4)
+    # JAX's dot_product_attention (behind keras.ops') needs values as wide as keys
+    value_dim = 6 if keras.backend.backend() == "jax" else 4
+    q, k = _random(rng, 2, 5, 3, 6), _random(rng, 2, 7, 3, 6)
+    v = _random(rng, 2, 7, 3, value_dim)
     # ours works on (..., T, d); keras.ops.dot_product_attention on (B, T, heads, d)
     heads_first = [np.swapaxes(x, 1, 2) for x in (q, k, v)]
     output, weights = scaled_dot_product_attention(*heads_first)
     expected = keras.ops.dot_product_attention(q, k, v)
-    assert _max_difference(np.swapaxes(np.asarray(output), 1, 2), expected) < TOLERANCE
+    assert max_abs_difference(np.swapaxes(keras.ops.convert_to_numpy(output), 1, 2), expected) < TOLERANCE
     scores = heads_first[0] @ np.swapaxes(heads_first[1], -1, -2) / np.sqrt(6)
     reference = np.exp(scores) / np.exp(scores).sum(-1, keepdims=True)
-    assert _max_difference(weights, reference) < TOLERANCE
+    assert max_abs_difference(weights, reference) < TOLERANCE
 
 
 def test_masked_softmax_and_causal_mask():
     scores = np.array([[1.0, 2.0, 3.0], [0.5, 0.5, 0.5]], "float32")
     mask = np.array([[True, False, True], [False, False, False]])
-    weights = np.asarray(masked_softmax(scores, mask))
+    weights = keras.ops.convert_to_numpy(masked_softmax(scores, mask))
     assert weights[0, 1] == 0 and np.isclose(weights[0].sum(), 1)
     assert np.all(weights[1] == 0)  # a fully masked row attends to nothing
     expected = np.tril(np.ones((4, 6), bool))
-    assert np.array_equal(np.asarray(causal_mask(4, 6))[0], expected)
+    assert np.array_equal(keras.ops.convert_to_numpy(causal_mask(4, 6))[0], expected)
 
 
 @pytest.mark.parametrize(
@@ -215,19 +223,19 @@ def test_attention_encoder_decoder(attention, tmp_path):
     source = rng.integers(3, 13, (4, 7)).astype("int32")
     source[0, 4:] = 0  # padding
     decoder_input = rng.integers(3, 11, (4, 5)).astype("int32")
-    logits = np.asarray(model([source, decoder_input]))
+    logits = keras.ops.convert_to_numpy(model([source, decoder_input]))
     assert logits.shape == (4, 5, 11)
-    weights = np.asarray(attention_weights_model(model)([source, decoder_input]))
+    weights = keras.ops.convert_to_numpy(attention_weights_model(model)([source, decoder_input]))
     assert weights.shape == (4, 5, 7)
     assert np.allclose(weights.sum(-1), 1, atol=1e-6)
     assert np.all(weights[0, :, 4:] == 0)
     # more padding changes nothing
     longer = np.pad(source, ((0, 0), (0, 3)))
-    assert _max_difference(model([longer, decoder_input]), logits) < 1e-5
+    assert max_abs_difference(model([longer, decoder_input]), logits) < 1e-5
     path = tmp_path / "model.keras"
     model.save(path)
     loaded = keras.saving.load_model(path)
-    assert _max_difference(loaded([source, decoder_input]), logits) < 1e-6
+    assert max_abs_difference(loaded([source, decoder_input]), logits) < 1e-6
 
 
 def test_attention_weights_model_needs_weights_output():

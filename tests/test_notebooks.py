@@ -49,3 +49,56 @@ def test_every_page_in_book_is_in_toc(toc_docnames: list[str]):
     unlisted = [str(p.relative_to(ROOT)) for p in pages
                 if p.relative_to(ROOT).with_suffix("").as_posix() not in listed]
     assert not unlisted, f"pages under book/ that _toc.yml does not list (they would not be built): {unlisted}"
+
+
+# The rendered page shows a code cell without scrolling sideways up to this many characters.
+MAX_CODE_LINE = 88
+
+
+def test_code_lines_fit_the_page(notebook: Path):
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    long = [(index, line) for index, cell in enumerate(nb["cells"]) if cell["cell_type"] == "code"
+            for line in "".join(cell["source"]).splitlines() if len(line) > MAX_CODE_LINE]
+    assert not long, (f"{notebook.relative_to(ROOT)}: code lines longer than {MAX_CODE_LINE} "
+                      f"characters (cell, line): {long[:5]}")
+
+
+def test_figures_have_captions_and_are_referred_to(notebook: Path):
+    """A cell whose output is a figure carries myst-nb figure metadata (a caption and a name),
+    and the text points to it with {numref}; the browser test checks the rendered page."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    prose = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    for index, cell in enumerate(nb["cells"]):
+        figure = cell.get("metadata", {}).get("mystnb", {}).get("figure")
+        if figure is None:
+            continue
+        assert len(figure.get("caption", "")) > 20, (
+            f"{notebook.relative_to(ROOT)}: cell {index}: a figure needs a caption")
+        name = figure.get("name", "")
+        assert name.startswith("fig-"), (
+            f"{notebook.relative_to(ROOT)}: cell {index}: figure name {name!r} should start with fig-")
+        assert f"{{numref}}`{name}`" in prose, (
+            f"{notebook.relative_to(ROOT)}: figure {name} is never referred to "
+            f"({{numref}}`{name}` in the text)")
+
+
+def test_plumbing_cells_are_hidden(notebook: Path):
+    """A cell that only glues values into the prose or asserts claims runs, but the page does
+    not show it (tag remove-cell): the reader sees prose, teaching code, figures and tables."""
+    import ast
+
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    for index, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        tags = cell.get("metadata", {}).get("tags", [])
+        body = ast.parse("".join(cell["source"])).body
+        plumbing = all(
+            isinstance(s, ast.Assert) or (
+                isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)
+                and getattr(s.value.func, "id", None) == "glue")
+            for s in body)
+        if body and plumbing:
+            assert "remove-cell" in tags or "remove-input" in tags, (
+                f"{notebook.relative_to(ROOT)}: cell {index} only glues or asserts; tag it "
+                "remove-cell")

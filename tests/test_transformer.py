@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 import pytest
+
 from companion.layers.positional_encoding import (
     PositionalEmbedding,
     sinusoidal_positional_encoding,
@@ -14,14 +15,11 @@ from companion.layers.transformer_blocks import (
 from companion.models.attention_seq2seq import attention_weights_model
 from companion.models.decoding import greedy_decode
 from companion.models.transformer import build_transformer_encoder_decoder
-
-
-def _max_difference(a, b):
-    return float(np.max(np.abs(np.asarray(a) - np.asarray(b))))
+from companion.reference.differences import max_abs_difference
 
 
 def test_positional_encoding_shape_start_and_bounds():
-    code = np.asarray(sinusoidal_positional_encoding(50, 16))
+    code = keras.ops.convert_to_numpy(sinusoidal_positional_encoding(50, 16))
     assert code.shape == (50, 16)
     # position 0: sin 0 = 0 in even columns, cos 0 = 1 in odd columns
     assert np.array_equal(code[0], np.tile([0.0, 1.0], 8))
@@ -32,7 +30,7 @@ def test_positional_encoding_shape_start_and_bounds():
 
 def test_positional_encoding_follows_the_formula():
     length, depth = 30, 8
-    code = np.asarray(sinusoidal_positional_encoding(length, depth))
+    code = keras.ops.convert_to_numpy(sinusoidal_positional_encoding(length, depth))
     for position in (1, 7, 29):
         for i in range(depth // 2):
             angle = position / 10000 ** (2 * i / depth)
@@ -43,7 +41,7 @@ def test_positional_encoding_follows_the_formula():
 def test_positional_encoding_shift_is_a_rotation():
     # PE[p + k] = PE[p] rotated, pair by pair, by the angle of PE[k]: the same map for every p
     depth, shift = 8, 5
-    code = np.asarray(sinusoidal_positional_encoding(40, depth), dtype=np.float64)
+    code = keras.ops.convert_to_numpy(sinusoidal_positional_encoding(40, depth)).astype(np.float64)
     sin_k, cos_k = code[shift, 0::2], code[shift, 1::2]
     sin_p, cos_p = code[:-shift, 0::2], code[:-shift, 1::2]
     assert np.allclose(code[shift:, 0::2], sin_p * cos_k + cos_p * sin_k, atol=1e-5)
@@ -75,11 +73,11 @@ def test_encoder_block_ignores_padding(norm_first):
     x = rng.standard_normal((2, 6, 8)).astype("float32")
     mask = np.array([[True] * 4 + [False] * 2, [True] * 6])
     block = TransformerEncoderBlock(2, 4, 16, norm_first=norm_first)
-    output = np.asarray(block(x, mask=mask))
+    output = keras.ops.convert_to_numpy(block(x, mask=mask))
     assert output.shape == x.shape
     changed = x.copy()
     changed[0, 4:] = 100.0  # whatever sits at padded positions
-    assert _max_difference(block(changed, mask=mask)[0, :4], output[0, :4]) < 1e-5
+    assert max_abs_difference(block(changed, mask=mask)[0, :4], output[0, :4]) < 1e-5
 
 
 def test_decoder_block_is_causal():
@@ -91,8 +89,8 @@ def test_decoder_block_is_causal():
     assert output.shape == y.shape and weights.shape == (2, 2, 5, 7)
     changed = y.copy()
     changed[:, 3:] = 0.0  # change the future: positions 0..2 must not move
-    assert _max_difference(block(changed, encoded)[:, :3], np.asarray(output)[:, :3]) < 1e-5
-    assert _max_difference(block(changed, encoded)[:, 3:], np.asarray(output)[:, 3:]) > 1e-3
+    assert max_abs_difference(block(changed, encoded)[:, :3], keras.ops.convert_to_numpy(output)[:, :3]) < 1e-5
+    assert max_abs_difference(block(changed, encoded)[:, 3:], keras.ops.convert_to_numpy(output)[:, 3:]) > 1e-3
 
 
 @pytest.mark.parametrize(
@@ -113,16 +111,16 @@ def test_transformer_encoder_decoder(tmp_path):
     source = rng.integers(3, 13, (3, 6)).astype("int32")
     source[1, 3:] = 0
     decoder_input = rng.integers(3, 11, (3, 4)).astype("int32")
-    logits = np.asarray(model([source, decoder_input]))
+    logits = keras.ops.convert_to_numpy(model([source, decoder_input]))
     assert logits.shape == (3, 4, 11)
     # causal: the logits at step t do not depend on decoder inputs after t
     changed = decoder_input.copy()
     changed[:, 2:] = 3
-    assert _max_difference(model([source, changed])[:, :2], logits[:, :2]) < 1e-5
+    assert max_abs_difference(model([source, changed])[:, :2], logits[:, :2]) < 1e-5
     # padding: more of it changes nothing
     longer = np.pad(source, ((0, 0), (0, 2)))
-    assert _max_difference(model([longer, decoder_input]), logits) < 1e-5
-    weights = np.asarray(attention_weights_model(model, "decoder_0")([source, decoder_input]))
+    assert max_abs_difference(model([longer, decoder_input]), logits) < 1e-5
+    weights = keras.ops.convert_to_numpy(attention_weights_model(model, "decoder_0")([source, decoder_input]))
     assert weights.shape == (3, 2, 4, 6)
     assert np.all(weights[1, :, :, 3:] == 0)
     assert np.allclose(weights.sum(-1), 1, atol=1e-6)
@@ -131,4 +129,4 @@ def test_transformer_encoder_decoder(tmp_path):
     assert len(decoded) == 3 and all(len(ids) <= 5 for ids in decoded)
     path = tmp_path / "transformer.keras"
     model.save(path)
-    assert _max_difference(keras.saving.load_model(path)([source, decoder_input]), logits) < 1e-6
+    assert max_abs_difference(keras.saving.load_model(path)([source, decoder_input]), logits) < 1e-6

@@ -106,8 +106,8 @@ class _MinRNN(keras.layers.Layer):
         Args:
             x_t: ``(batch, features)``; h_prev: ``(batch, units)``. Returns $h_t$.
         """
-        a, b = self.coefficients(x_t)
-        return a * h_prev + b
+        a, b = self.coefficients(ops.convert_to_tensor(x_t, dtype=self.compute_dtype))
+        return a * ops.convert_to_tensor(h_prev, dtype=self.compute_dtype) + b
 
     def compute_output_shape(self, input_shape):
         if self.return_sequences:

@@ -112,7 +112,7 @@ def teacher_forced_exact_match(logits, target_ids, pad_id=0, start_id=1):
     true token, greedy search follows the true prefix to the end id, and if one step's is not,
     greedy search leaves it there. One forward pass instead of one per output token.
     """
-    logits = np.array(logits, dtype=np.float64)
+    logits = np.array(keras.ops.convert_to_numpy(logits), dtype=np.float64)
     target_ids = np.asarray(target_ids)
     if logits.shape[:2] != target_ids.shape:
         raise ValueError(

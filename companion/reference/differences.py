@@ -7,8 +7,16 @@ the measure itself adds no rounding.
 import numpy as np
 
 
+def _as_float64(x):
+    # a PyTorch tensor that requires grad refuses np.asarray: detach it first (duck-typed, so
+    # that this NumPy module needs no backend)
+    if hasattr(x, "detach") and hasattr(x, "cpu"):
+        x = x.detach().cpu().numpy()
+    return np.asarray(x, dtype=np.float64)
+
+
 def _pair(a, b):
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    a, b = _as_float64(a), _as_float64(b)
     if a.shape != b.shape and a.ndim and b.ndim:  # a scalar may stand for every element
         raise ValueError(
             f"Arguments `a` and `b` must have the same shape, got {a.shape} and {b.shape} "
