@@ -493,11 +493,24 @@ def build_parser():
     parser.add_argument("--csv", metavar="PATH", default=None, help="also write the rows to PATH")
     parser.add_argument("--quick", action="store_true",
                         help="small default size, 2 repeats, 1 warm-up (a smoke test)")
+    parser.add_argument("--backends", default=None,
+                        help="instead: time a training step of each cell on each of these "
+                             "Keras backends, comma-separated (e.g. tensorflow,jax,torch), each "
+                             "in its own process (companion.experiments.backend_timing)")
     return parser
 
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    if args.backends:
+        from companion.experiments import backend_timing
+
+        print(f"{'cell':<11} {'backend':<11} {'train ms':>9} {'CPU ms':>8}")
+        for cell in args.cells:
+            for r in backend_timing.compare_backends(args.backends.split(","), cell=cell):
+                print(f"{cell:<11} {r['backend']:<11} {r['train_ms']:>9.2f} "
+                      f"{r['train_cpu_ms']:>8.2f}")
+        return 0
     # Before TensorFlow's first operation, or the CPU allocator counts only large blocks.
     os.environ.setdefault(CPU_ALLOCATOR_STATS_VARIABLE, "true")
     sizes = args.sizes or (QUICK_SIZES if args.quick else DEFAULT_SIZES)
