@@ -160,3 +160,22 @@ def test_smoke_run_of_every_experiment():
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     for name in catalogue.names():
         assert f"{name}: smoke run of" in result.stdout
+
+
+def test_replayed_keys_spread_across_the_runs():
+    records = {f"v={v},seed={s}": None for v in range(4) for s in range(3)}
+    assert runner.replayed_keys(records, None) == sorted(records)
+    chosen = runner.replayed_keys(records, 3)
+    assert chosen == ["v=0,seed=0", "v=2,seed=0", "v=3,seed=2"]  # keys 0, 6 and 11 of 12
+    assert runner.replayed_keys(records, 1) == ["v=0,seed=0"]
+
+
+@pytest.mark.parametrize("name", catalogue.names())
+def test_shipped_artefact_verifies(name):
+    """Every shipped artefact: files intact, every run's held-out metrics recomputed from its
+    weights, and the first training steps of two runs replayed from their seeds."""
+    if not artefacts.folder(name).is_dir():
+        pytest.fail(f"experiment {name!r} has no shipped artefact; run "
+                    f"`python -m companion.experiments run {name}`")
+    checked = runner.verify_experiment(name, replay_runs=2, say=lambda *_: None)
+    assert checked == len(runner.load(name).records) > 0

@@ -2,7 +2,7 @@
 
     python -m companion.experiments list
     python -m companion.experiments run NAME [--seeds 0 1 2] [--variants cell=lstm ...]
-    python -m companion.experiments verify NAME | --all [--no-replay]
+    python -m companion.experiments verify NAME | --all [--no-replay | --replay-runs N]
     python -m companion.experiments smoke NAME | --all
     python -m companion.experiments seal NAME
 
@@ -81,6 +81,9 @@ def main(argv=None):
         if command == "verify":
             sub.add_argument("--no-replay", action="store_true",
                              help="check hashes and held-out metrics only")
+            sub.add_argument("--replay-runs", type=int, default=None, metavar="N",
+                             help="replay the first steps of N runs per experiment, spread "
+                                  "across its variants (default: every run)")
     seal = commands.add_parser("seal", help="rewrite an artefact's manifest of hashes")
     seal.add_argument("name")
     args = parser.parse_args(argv)
@@ -103,7 +106,8 @@ def main(argv=None):
     for name in names:
         try:
             if args.command == "verify":
-                runner.verify_experiment(name, replay=not args.no_replay)
+                runner.verify_experiment(name, replay=not args.no_replay,
+                                         replay_runs=args.replay_runs)
             else:
                 print(f"{name}: smoke run of {runner.smoke(name)} run(s) verified")
         except (artefacts.ArtefactError, ValueError) as error:
