@@ -46,3 +46,46 @@ def test_backend_agnostic_checks_pass_on(backend, saved_under_tensorflow):
 
     for line in re.findall(rf"{backend} \w+: outputs [^\n]*", result.stdout):
         print("  " + line)
+
+
+DATA_PARALLEL_CHECK = """
+import keras, numpy as np
+import companion
+from companion.experiments.data_parallel import fit_data_parallel
+
+def build():
+    model = keras.Sequential([keras.Input((10, 3)), keras.layers.RNN(companion.GRUCell(8)),
+                              keras.layers.Dense(1)])
+    model.compile(keras.optimizers.Adam(1e-2), "mse")
+    return model
+
+rng = np.random.default_rng(0)
+x = rng.normal(size=(64, 10, 3)).astype("float32")
+y = x[:, :, 0].sum(axis=1, keepdims=True)
+model, history, devices = fit_data_parallel(build, x, y, epochs=3, batch_size=16)
+losses = history.history["loss"]
+assert len(devices) == 2, devices
+assert losses[-1] < losses[0], losses
+print("devices", devices, "losses", losses)
+"""
+
+
+def test_keras_distribution_data_parallel_on_two_jax_devices():
+    """The book's data-parallel example (chapter 6b) trains on two devices: JAX shows the
+    CPU as two when XLA is told so before it starts."""
+    env = {**os.environ, "KERAS_BACKEND": "jax", "TF_CPP_MIN_LOG_LEVEL": "2",
+           "XLA_FLAGS": "--xla_force_host_platform_device_count=2"}
+    result = subprocess.run([sys.executable, "-c", DATA_PARALLEL_CHECK], cwd=dev.ROOT, env=env,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    assert "devices ['cpu:0', 'cpu:1']" in result.stdout
+
+
+def test_data_parallel_refuses_a_backend_without_keras_distribution():
+    import keras
+
+    from companion.experiments.data_parallel import fit_data_parallel
+
+    with pytest.raises(ValueError, match="runs on the JAX backend; this process runs Keras on "
+                                         "'tensorflow'"):
+        fit_data_parallel(lambda: keras.Sequential(), None, None)
