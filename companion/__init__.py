@@ -25,6 +25,7 @@ from companion import reference
 from companion.cells import (
     CIFGLSTMCell,
     GRUCell,
+    LayerNormLSTMCell,
     LSTMCell,
     PeepholeLSTMCell,
     SimpleRNNCell,
@@ -47,6 +48,7 @@ __all__ = [
     "CausalSelfAttention",
     "GRUCell",
     "LSTMCell",
+    "LayerNormLSTMCell",
     "LuongAttention",
     "MinGRU",
     "MinLSTM",

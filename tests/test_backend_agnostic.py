@@ -66,6 +66,24 @@ def test_peephole_cell_without_peepholes_is_keras_lstm():
     assert max_abs_difference(ours(x), theirs(x)) < OUTPUT_TOLERANCE
 
 
+def test_layer_norm_lstm_cell_matches_its_numpy_reference():
+    # Keras has no layer-normalised LSTM: the NumPy reference of companion.reference is the
+    # yardstick on every backend
+    from companion.reference.layer_norm_lstm import layer_norm_lstm_forward
+
+    layer = keras.layers.RNN(companion.LayerNormLSTMCell(UNITS), return_sequences=True)
+    x = sequences(16)
+    layer(x)
+    rng = np.random.default_rng(16)
+    weights = [(0.6 * rng.standard_normal(w.shape) + (1.0 if "gamma" in w.path else 0.0))
+               .astype("float32") for w in layer.weights]
+    layer.set_weights(weights)
+    expected = layer_norm_lstm_forward(x.astype(np.float64), *[w.astype(np.float64)
+                                                               for w in weights])
+    expected = expected[0] if isinstance(expected, tuple) else expected
+    assert max_abs_difference(layer(x), expected) < 1e-5
+
+
 def test_cifg_cell_is_keras_lstm_with_the_forget_block_negated():
     # f = 1 - sigmoid(a_i) = sigmoid(-a_i): an LSTM whose forget block is minus its input block
     ours, theirs, x = _lstm_layers(CIFGLSTMCell(UNITS))
