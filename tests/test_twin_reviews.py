@@ -104,3 +104,17 @@ def test_recurrent_classifier_ignores_padding():
     assert np.abs(unmasked.predict(padded, verbose=0) - short).max() > 1e-6  # without the mask
     with pytest.raises(ValueError, match="`recurrent_layer`"):
         sentiment_classifiers.recurrent_classifier(20, "gru")
+
+
+def test_nb_svm_learns_sentiment_words_and_refuses_bad_arguments():
+    positive = [["a", "great", "film"], ["great", "acting"], ["truly", "great"]] * 5
+    negative = [["a", "dull", "film"], ["dull", "acting"], ["truly", "dull"]] * 5
+    model = sentiment_classifiers.NBSVM().fit(positive + negative, [1] * 15 + [0] * 15)
+    assert list(model.predict([["great"], ["dull"], ["a", "great", "plot"]])) == [1, 0, 1]
+    # the log-count ratio of a word seen only in positive texts is positive, and vice versa
+    vocabulary = model.vectorizer.vocabulary_
+    assert model.ratio[vocabulary["great"]] > 0 > model.ratio[vocabulary["dull"]]
+    with pytest.raises(ValueError, match="`beta`"):
+        sentiment_classifiers.NBSVM(beta=1.5)
+    with pytest.raises(ValueError, match="`ngram_range`"):
+        sentiment_classifiers.NBSVM(ngram_range=(2, 1))

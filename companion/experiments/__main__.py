@@ -46,6 +46,8 @@ def _list():
             state = "intact"
         except artefacts.ArtefactError as error:
             state = "MISSING" if "missing" in str(error) else "CHANGED"
+        if name in catalogue.PENDING:
+            state = "pending"
         cpu = 0.0
         runs = artefacts.folder(name) / artefacts.RUNS
         import json
@@ -101,7 +103,9 @@ def main(argv=None):
         return 0
     if args.all == bool(args.name):
         parser.error(f"{args.command}: give one experiment NAME or --all")
-    names = catalogue.names() if args.all else [args.name]
+    # --all: every experiment whose artefact ships (catalogue.PENDING lists the others)
+    names = (catalogue.shipped() if args.command == "verify" else catalogue.names()) \
+        if args.all else [args.name]
     failed = []
     for name in names:
         try:

@@ -19,6 +19,20 @@ _MODULES = {
 }
 
 
+#: Declared experiments whose artefact is not shipped yet, each with the reason: the test suite
+#: verifies every other one and fails on any declared experiment that is neither.
+PENDING = {
+    "copy_task": "training in progress",
+    "counting": "training in progress",
+    "forget_gate_bias": "training in progress",
+    "char_language_model": "training in progress",
+    "chorales": "training in progress",
+    "rotten_tomatoes": "training in progress",
+    "heart_rate": "training in progress",
+    "forecasting": "training in progress",
+}
+
+
 def _experiments():
     found = {}
     for module_name, classes in _MODULES.items():
@@ -32,6 +46,11 @@ def _experiments():
 def names():
     """The names of every declared experiment, in declaration order."""
     return list(_experiments())
+
+
+def shipped():
+    """The declared experiments that are not ``PENDING``: their artefacts ship."""
+    return [name for name in names() if name not in PENDING]
 
 
 def get(name):
