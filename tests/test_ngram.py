@@ -95,3 +95,24 @@ def test_context_counts_count_the_preceding_ids_in_the_training_text():
     assert model.context_counts(np.array([3, 3, 0])).tolist() == [0]  # (3, 3) never seen
     with pytest.raises(ValueError, match="`start`"):
         model.context_counts(ids, start=1)
+
+
+@pytest.mark.parametrize("smoothing", ngram.SMOOTHINGS)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_probabilities_by_order_are_those_of_each_order_fitted_alone(smoothing, seed):
+    ids = random_text(3000, 9, seed)
+    by_order = ngram.NGramModel(6, 9, smoothing).fit(ids[:2500]).probabilities_by_order(
+        ids, start=2500)
+    assert by_order.shape == (6, 500)
+    for order in range(1, 7):
+        alone = ngram.NGramModel(order, 9, smoothing).fit(ids[:2500])
+        np.testing.assert_allclose(by_order[order - 1], alone.probabilities(ids, start=2500),
+                                   rtol=1e-12, atol=0)
+    # the top row is the model's own probabilities, and a start inside the context works
+    model = ngram.NGramModel(4, 9, smoothing).fit(ids[:2500])
+    np.testing.assert_array_equal(model.probabilities_by_order(ids, start=1)[-1],
+                                  model.probabilities(ids, start=1))
+    with pytest.raises(ValueError, match="`start`"):
+        model.probabilities_by_order(ids, start=len(ids))
+    with pytest.raises(ValueError, match="not fitted"):
+        ngram.NGramModel(2, 9, smoothing).probabilities_by_order(ids)

@@ -65,6 +65,19 @@ def _lookup(keys, values, queries):
     return np.where(found, values[where] if len(keys) else 0, 0)
 
 
+def _table(keys, counts, vocab_size):
+    """The lookup table of one length: ``(keys, counts, contexts, totals, types)`` (per context
+    ``h``, the first ``length - 1`` ids: its total count ``c(h)`` and its number of distinct
+    followers ``t(h)``), and the discount ``n1 / (n1 + 2 n2)`` of its counts."""
+    n1, n2 = np.sum(counts == 1), np.sum(counts == 2)
+    discount = float(n1 / (n1 + 2 * n2)) if n1 + n2 else 0.5
+    contexts, types = _unique_counts(keys // vocab_size)  # keys are sorted, so are contexts
+    first = np.append(0, np.cumsum(types)[:-1])
+    totals = np.add.reduceat(counts, first)
+    types = np.add.reduceat((counts > 0).astype(np.int64), first)
+    return (keys, counts, contexts, totals, types), discount
+
+
 class NGramModel:
     """An interpolated character n-gram model over ids ``0 .. vocab_size - 1``.
 
@@ -105,23 +118,24 @@ class NGramModel:
             raise ValueError(f"Argument `ids`: need at least order={self.order} ids, got {len(ids)}.")
         V = self.vocab_size
         self.tables, self.discounts = [], []
+        # Kneser-Ney only: the raw-count table and discount of every length below the order,
+        # the top table of the lower-order models (see ``probabilities_by_order``)
+        self.raw_tables, self.raw_discounts = [], []
         longer_keys = None
         for length in range(self.order, 0, -1):  # longest first: continuation counts need it
             keys, counts = _unique_counts(_codes(ids, length, V))
             if self.smoothing == "kneser_ney" and length < self.order:
+                table, discount = _table(keys, counts, V)
+                self.raw_tables.insert(0, table)
+                self.raw_discounts.insert(0, discount)
                 # continuation count: the number of distinct ids seen just before this n-gram
                 continuation_keys, counts = _unique_counts(longer_keys % V ** length)
                 # an n-gram seen only at the very start of the text has no id before it
                 counts = _lookup(continuation_keys, counts, keys)
             longer_keys = keys
-            n1, n2 = np.sum(counts == 1), np.sum(counts == 2)
-            self.discounts.insert(0, float(n1 / (n1 + 2 * n2)) if n1 + n2 else 0.5)
-            # per context h (the first length - 1 ids): total count c(h) and distinct followers t(h)
-            contexts, types = _unique_counts(keys // V)  # keys are sorted, so are their contexts
-            first = np.append(0, np.cumsum(types)[:-1])
-            totals = np.add.reduceat(counts, first)
-            types = np.add.reduceat((counts > 0).astype(np.int64), first)
-            self.tables.insert(0, (keys, counts, contexts, totals, types))
+            table, discount = _table(keys, counts, V)
+            self.tables.insert(0, table)
+            self.discounts.insert(0, discount)
         return self
 
     def probabilities(self, ids, start=None):
@@ -165,27 +179,63 @@ class NGramModel:
         candidates = np.arange(self.vocab_size)[None, :]
         return self._interpolate(ids, np.array([[len(ids) - 1]]), candidates)[0]
 
-    def _interpolate(self, ids, positions, candidates):
-        """P(candidate | context before position) for (N, 1) positions and (N or 1, K) candidates."""
+    def probabilities_by_order(self, ids, start=None):
+        """The probabilities of ``probabilities(ids, start)`` for every order at once: row
+        ``n - 1`` (an array of shape (order, positions)) is what ``NGramModel(n, ...)`` fitted
+        on the same ids would give, for n = 1 .. order.
+
+        One pass over the tables instead of one per order, to tune the order cheaply: an
+        order-n model interpolates the same lengths 1 .. n as this one, so its probability is
+        an intermediate of this one's (for Kneser-Ney, with the raw counts of length n in
+        place of the continuation counts, as ``fit`` keeps them).
+        """
+        if self.tables is None:
+            raise ValueError("This NGramModel is not fitted: call fit(ids) first.")
+        ids = self._check_ids(ids, "ids")
+        start = self.order - 1 if start is None else start
+        if isinstance(start, bool) or not isinstance(start, numbers.Integral) or not 0 <= start < len(ids):
+            raise ValueError(f"Argument `start` must be an integer in [0, {len(ids)}), got {start!r}.")
+        positions = np.arange(start, len(ids))
+        by_order = self._interpolate(ids, positions[:, None], ids[positions][:, None],
+                                     every_order=True)
+        return np.stack([p[:, 0] for p in by_order])
+
+    def _interpolate(self, ids, positions, candidates, every_order=False):
+        """P(candidate | context before position) for (N, 1) positions and (N or 1, K)
+        candidates; with ``every_order``, the list of those of the models of orders 1 .. order."""
         V = self.vocab_size
         probability = np.full(np.broadcast_shapes(positions.shape, candidates.shape), 1.0 / V)
         context_code = np.zeros(positions.shape, dtype=np.int64)
+        by_order = []
         for length in range(1, self.order + 1):
-            keys, counts, contexts, totals, types = self.tables[length - 1]
             if length > 1:  # extend the context by one id further back
                 back = positions - (length - 1)
                 known = back >= 0
                 context_code = np.where(known, ids[np.maximum(back, 0)] * V ** (length - 2) + context_code,
                                         -1)
-            total = _lookup(contexts, totals, context_code).astype(np.float64)
-            n_types = _lookup(contexts, types, context_code).astype(np.float64)
-            count = _lookup(keys, counts, np.where(context_code >= 0, context_code * V + candidates, -1))
-            seen = total > 0
-            safe_total = np.where(seen, total, 1.0)
-            if self.smoothing == "witten_bell":
-                mixed = (count + n_types * probability) / np.where(seen, total + n_types, 1.0)
-            else:
-                discount = self.discounts[length - 1]
-                mixed = (np.maximum(count - discount, 0) + discount * n_types * probability) / safe_total
-            probability = np.where(seen, mixed, probability)  # an unseen context keeps the shorter one
-        return probability
+            query = np.where(context_code >= 0, context_code * V + candidates, -1)
+            if every_order and self.smoothing == "kneser_ney" and length < self.order:
+                # the order-`length` model: raw counts at its top length
+                by_order.append(self._mix(self.raw_tables[length - 1],
+                                          self.raw_discounts[length - 1], context_code, query,
+                                          probability))
+            probability = self._mix(self.tables[length - 1], self.discounts[length - 1],
+                                    context_code, query, probability)
+            if every_order and len(by_order) < length:
+                by_order.append(probability)
+        return by_order if every_order else probability
+
+    def _mix(self, table, discount, context_code, query, shorter):
+        """One length's estimate mixed with ``shorter``, the estimate of the next shorter
+        context; where the context was never seen, ``shorter`` itself."""
+        keys, counts, contexts, totals, types = table
+        total = _lookup(contexts, totals, context_code).astype(np.float64)
+        n_types = _lookup(contexts, types, context_code).astype(np.float64)
+        count = _lookup(keys, counts, query)
+        seen = total > 0
+        safe_total = np.where(seen, total, 1.0)
+        if self.smoothing == "witten_bell":
+            mixed = (count + n_types * shorter) / np.where(seen, total + n_types, 1.0)
+        else:
+            mixed = (np.maximum(count - discount, 0) + discount * n_types * shorter) / safe_total
+        return np.where(seen, mixed, shorter)  # an unseen context keeps the shorter one
