@@ -75,6 +75,9 @@ class Curriculum(Experiment):
     seeds = (0, 1, 2)
     metric = metric_name(STAGES[-1])
     eval_every = 100
+    # float32 sums over 500 sequences of 200 steps: a different thread count on another
+    # machine moves the held-out MSE by about 1e-5 relative, far below any claim made of it
+    metric_tolerance = 1e-4
     units = 32
     batch_size = 64
     held_out_size = 500
