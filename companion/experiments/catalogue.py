@@ -29,9 +29,7 @@ PENDING = {
     "counting": "training in progress",
     "forget_gate_bias": "training in progress",
     "char_language_model": "training in progress",
-    "chorales": "training in progress",
     "rotten_tomatoes": "training in progress",
-    "heart_rate": "training in progress",
     "forecasting": "training in progress",
     "tied_embeddings": "the tied width-104 runs are not trained, and the 5.5 MB of weights "
                        "must be stored smaller before they ship",
