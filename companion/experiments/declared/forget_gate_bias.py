@@ -4,14 +4,15 @@ Gers, Schmidhuber & Cummins (2000) and Jozefowicz, Zaremba & Sutskever (2015) re
 positive forget-gate bias at initialisation, so that a fresh LSTM starts by remembering
 ($f_t \\approx \\sigma(1) = 0.73$ rather than $\\sigma(0) = 0.5$). Keras does it by default
 (``unit_forget_bias=True``). Variants: the LSTM of the adding-problem experiment with the
-bias at 1 and at 0, at T = 200 and 400, from five seeds each; everything else is identical.
+bias at 1 and at 0, at T = 200 (where the LSTM of that experiment solved every seed), from
+five seeds each; everything else is identical.
 """
 
 import keras
 
 from companion.experiments.declared.adding_problem import AddingProblem
 
-LENGTHS = (200, 400)
+LENGTHS = (200,)
 
 
 class ForgetGateBias(AddingProblem):
@@ -19,7 +20,7 @@ class ForgetGateBias(AddingProblem):
     question = ("Does a forget-gate bias of 1 at initialisation make the LSTM learn long "
                 "lags faster?")
     seeds = (0, 1, 2, 3, 4)
-    budgets = {200: 10_000, 400: 10_000}
+    budgets = {200: 10_000}
 
     def settings(self):
         return {**super().settings(), "cell": "lstm"}
