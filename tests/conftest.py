@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dev
+import nbval_outputs
 import pytest
 import yaml
 
@@ -105,6 +106,7 @@ def built_book() -> BuiltBook:
                     f"after {seconds:.0f} s.\nWarnings and errors:\n{problems}\n"
                     f"Last lines of {dev.BUILD_LOG}:\n{log_tail(log)}", pytrace=False)
     _summary.append(f"built the book in {seconds:.1f} s into {dev.HTML_DIR.relative_to(ROOT)}")
+    nbval_outputs.TIMES["build"] = seconds
     return BuiltBook(html=dev.HTML_DIR, log=log, seconds=seconds)
 
 
@@ -228,7 +230,6 @@ def open_page(chromium, book_server):
 # --- nothing is skipped silently ---------------------------------------------------------
 
 _not_run: list[str] = []
-
 
 def pytest_runtest_logreport(report):
     if report.skipped:
