@@ -37,7 +37,10 @@ def pytest_runtest_makereport(item, call):
     record["failed"] |= report.failed
     record["cells"] += 1
     outputs = []
-    for output in item.test_outputs or []:
+    # myst-nb leaves a cell tagged skip-execution unexecuted (the explorer's live widgets,
+    # which need a kernel); nbval runs it anyway, and its outputs must not reach the page
+    skipped = "skip-execution" in item.cell.get("metadata", {}).get("tags", [])
+    for output in [] if skipped else item.test_outputs or []:
         output = dict(output)
         if output.get("output_type") == "execute_result":
             output["execution_count"] = record["cells"]
