@@ -27,7 +27,6 @@ _MODULES = {
 PENDING = {
     "copy_task": "training in progress",
     "counting": "training in progress",
-    "forget_gate_bias": "training in progress",
     "char_language_model": "training in progress",
     "rotten_tomatoes": "trained (15 runs), but their weights weigh 40 MB, a 10,073-word "
                        "embedding each: to ship in half precision or with a smaller vocabulary",
