@@ -5,10 +5,11 @@
                            code (or the companion package) changed since the last build,
                            two at a time; a rebuild with no change executes nothing
     python3 dev.py test    run the whole test suite: every notebook executed by nbval, two at
-                           a time, their outputs kept for the build; then the build (which
-                           reuses them), the built book in Chromium (when /usr/bin/chromium is
-                           missing it runs `apt-get update && apt-get install -y chromium`
-                           first) and the unit tests; it ends with a summary of the times
+                           a time, their outputs kept for the build; the unit tests, two at a
+                           time; then the build (which reuses the notebooks' outputs) and the
+                           built book in Chromium (when /usr/bin/chromium is missing it runs
+                           `apt-get update && apt-get install -y chromium` first); it ends
+                           with a summary of the times
     python3 dev.py test --fast   the unit tests only: no notebooks, no build, no browser
 
 Executed notebooks are kept in jupyter-cache's store, _build/.jupyter_cache, keyed by their
@@ -324,7 +325,7 @@ def ensure_chromium() -> None:
         sys.exit(f"[dev] apt-get installed chromium but {CHROMIUM} does not exist")
 
 
-# The parts of the suite that need neither the notebooks nor the built book.
+# The tests of the built book: they build it (once per process, so never under xdist).
 SLOW_TESTS = ("tests/test_built_book.py", "tests/test_browser_book.py",
               "tests/test_browser_explorer.py")
 
@@ -368,7 +369,8 @@ def cmd_test(pytest_args: list[str]) -> int:
     if fast:
         ignore = [f"--ignore={path}" for path in SLOW_TESTS]
         status = run([str(python), "-m", "pytest", "tests", *ignore, "-p", "no:nbval",
-                      "-o", "addopts=-ra --strict-markers --durations=10", *pytest_args])
+                      "-o", "addopts=-ra --strict-markers --durations=10",
+                      "-n", str(PARALLEL_NOTEBOOKS), *pytest_args])
         say(f"fast tests {'passed' if status == 0 else 'FAILED (exit %d)' % status} "
             f"in {time.perf_counter() - started:.0f} s")
         return status
@@ -384,10 +386,17 @@ def cmd_test(pytest_args: list[str]) -> int:
                   "--dist", "loadfile"])
     seconds["notebooks (nbval)"] = time.perf_counter() - started
     if status == 0:
-        # 2. the build (from the cache), the browser tests and the unit tests
+        # 2. the unit tests, two at a time (none of them needs the built book)
         middle = time.perf_counter()
-        status = run([str(python), "-m", "pytest", "tests"])
-        seconds["build, browser and unit tests"] = time.perf_counter() - middle
+        ignore = [f"--ignore={path}" for path in SLOW_TESTS]
+        status = run([str(python), "-m", "pytest", "tests", *ignore, "-n",
+                      str(PARALLEL_NOTEBOOKS)])
+        seconds["unit tests"] = time.perf_counter() - middle
+    if status == 0:
+        # 3. the build (from the cache) and the tests of the built book, in Chromium
+        middle = time.perf_counter()
+        status = run([str(python), "-m", "pytest", *SLOW_TESTS])
+        seconds["build and browser tests"] = time.perf_counter() - middle
     say(f"test suite {'passed' if status == 0 else 'FAILED (exit %d)' % status} "
         f"in {time.perf_counter() - started:.0f} s")
     summarise(seconds)
