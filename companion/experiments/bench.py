@@ -257,6 +257,22 @@ def peak_gflops(repeats, warmup, n=1024):
     return 2 * n**3 / (ms * 1e-3) / 1e9
 
 
+def step_peak_mib(step, argument, device, repeats=1):
+    """The peak of TensorFlow's allocator on ``device`` during ``step(argument)``, above what
+    was allocated before it, in MiB: the smallest of ``repeats`` steps' peaks, since what
+    coexists in memory depends on the order in which TensorFlow's threads happen to run
+    operations, and only the minimum is needed."""
+    import tensorflow as tf
+
+    peaks = []
+    for _ in range(repeats):
+        tf.config.experimental.reset_memory_stats(device)
+        before = tf.config.experimental.get_memory_info(device)["current"]
+        block(step(argument))
+        peaks.append(tf.config.experimental.get_memory_info(device)["peak"] - before)
+    return min(peaks) / 2**20
+
+
 def measure_layer(cell, implementation, batch, time_steps, units, features, repeats, warmup,
                   on_gpu=False, memory_device=None):
     """One row without ratios: params, times, memory, throughput and cuDNN status.
@@ -285,15 +301,7 @@ def measure_layer(cell, implementation, batch, time_steps, units, features, repe
     train_ms, train_cpu_ms = median_ms(train_step, x, repeats, warmup)
     peak = ""
     if memory_device is not None:
-        # The smallest of `repeats` steps' peaks: what coexists in memory depends on the order in
-        # which TensorFlow's threads happen to run operations, and only the minimum is needed.
-        peaks = []
-        for _ in range(repeats):
-            tf.config.experimental.reset_memory_stats(memory_device)
-            before = tf.config.experimental.get_memory_info(memory_device)["current"]
-            block(train_step(x))
-            peaks.append(tf.config.experimental.get_memory_info(memory_device)["peak"] - before)
-        peak = min(peaks) / 2**20
+        peak = step_peak_mib(train_step, x, memory_device, repeats)
     train_flops = 3 * forward_flops(cell, batch, time_steps, units, features)
     return {
         "cell": cell, "implementation": implementation, "batch": batch,

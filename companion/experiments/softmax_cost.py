@@ -14,23 +14,13 @@ for ``allocator_stats``); memory is ``None`` without it. TensorFlow only.
 import numpy as np
 
 from companion import checks
-from companion.experiments.bench import measure_layer, memory_stats_device
-from companion.experiments.timing import block, median_ms
+from companion.experiments.bench import measure_layer, memory_stats_device, step_peak_mib
+from companion.experiments.timing import median_ms
 from companion.models import sampled_softmax
 
 
-def _peak_mib(step, argument, device, repeats=1):
-    import tensorflow as tf
-
-    if device is None:
-        return None
-    peaks = []
-    for _ in range(repeats):
-        tf.config.experimental.reset_memory_stats(device)
-        before = tf.config.experimental.get_memory_info(device)["current"]
-        block(step(argument))
-        peaks.append(tf.config.experimental.get_memory_info(device)["peak"] - before)
-    return min(peaks) / 2**20
+def _peak_mib(step, argument, device):
+    return None if device is None else step_peak_mib(step, argument, device)
 
 
 def _output_weights(vocab_size, hidden, positions, seed):

@@ -144,14 +144,20 @@ class NGramModel:
         ``start`` defaults to ``order - 1``, the first position with a full context; a smaller
         start gives the first positions a shorter context.
         """
+        ids, positions = self._positions(ids, start)
+        return self._interpolate(ids, positions[:, None], ids[positions][:, None])[:, 0]
+
+    def _positions(self, ids, start):
+        """The checked ids and the positions ``start .. len(ids) - 1`` to score (``start``
+        defaults to ``order - 1``); a ``ValueError`` when the model is not fitted or ``start``
+        is out of range."""
         if self.tables is None:
             raise ValueError("This NGramModel is not fitted: call fit(ids) first.")
         ids = self._check_ids(ids, "ids")
         start = self.order - 1 if start is None else start
         if isinstance(start, bool) or not isinstance(start, numbers.Integral) or not 0 <= start < len(ids):
             raise ValueError(f"Argument `start` must be an integer in [0, {len(ids)}), got {start!r}.")
-        positions = np.arange(start, len(ids))
-        return self._interpolate(ids, positions[:, None], ids[positions][:, None])[:, 0]
+        return ids, np.arange(start, len(ids))
 
     def context_counts(self, ids, start=None):
         """How often the full context of each position t = start .. len(ids) - 1 (its
@@ -189,13 +195,7 @@ class NGramModel:
         an intermediate of this one's (for Kneser-Ney, with the raw counts of length n in
         place of the continuation counts, as ``fit`` keeps them).
         """
-        if self.tables is None:
-            raise ValueError("This NGramModel is not fitted: call fit(ids) first.")
-        ids = self._check_ids(ids, "ids")
-        start = self.order - 1 if start is None else start
-        if isinstance(start, bool) or not isinstance(start, numbers.Integral) or not 0 <= start < len(ids):
-            raise ValueError(f"Argument `start` must be an integer in [0, {len(ids)}), got {start!r}.")
-        positions = np.arange(start, len(ids))
+        ids, positions = self._positions(ids, start)
         by_order = self._interpolate(ids, positions[:, None], ids[positions][:, None],
                                      every_order=True)
         return np.stack([p[:, 0] for p in by_order])
