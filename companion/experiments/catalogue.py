@@ -27,8 +27,6 @@ _MODULES = {
 PENDING = {
     "counting": "training in progress",
     "char_language_model": "training in progress",
-    "rotten_tomatoes": "trained (15 runs), but their weights weigh 40 MB, a 10,073-word "
-                       "embedding each: to ship in half precision or with a smaller vocabulary",
     "tied_embeddings": "the tied width-104 runs are not trained, and the 5.5 MB of weights "
                        "must be stored smaller before they ship",
 }
