@@ -7,6 +7,8 @@ initialisation...) trained from several *seeds*. A subclass of ``Experiment`` de
   ``settings`` (everything else that defines the runs, recorded in the artefact);
 - ``variants()``: a list of dicts, each a JSON-serialisable description of one variant;
 - ``build_model(variant)``: a compiled ``keras.Model`` (weights drawn from the seeded state);
+  an experiment whose runs start from other trained weights chosen by the seed overrides
+  ``build_run_model(variant, seed)`` instead, which training and loading call;
 - ``training_batch(variant, rng, step)``: the batch of one optimiser step, ``(inputs,
   targets)`` or ``(inputs, targets, sample_weight)``;
 - ``held_out(variant)``: the evaluation data, the same for every seed;
@@ -61,6 +63,10 @@ class Experiment:
     def build_model(self, variant):
         raise NotImplementedError
 
+    def build_run_model(self, variant, seed):
+        """The model of run (``variant``, ``seed``), built after the seed is set."""
+        return self.build_model(variant)
+
     def training_batch(self, variant, rng, step):
         raise NotImplementedError
 
@@ -112,7 +118,7 @@ def train(experiment, variant, seed, max_steps=None, progress=None, evaluate=Tru
     budget = experiment.max_steps(variant) if max_steps is None else max_steps
     budget = checks.positive_int("max_steps", budget)
     keras.utils.set_random_seed(seed)
-    model = experiment.build_model(variant)
+    model = experiment.build_run_model(variant, seed)
     rng = experiment.data_rng(variant, seed)
     data = experiment.held_out(variant) if evaluate else None
     cpu, wall = time.process_time(), time.perf_counter()

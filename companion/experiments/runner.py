@@ -137,7 +137,7 @@ class Artefact:
         vkey = variant_key(record["variant"])
         if vkey not in self._models:
             keras.utils.set_random_seed(record["seed"])
-            model = self.experiment.build_model(record["variant"])
+            model = self.experiment.build_run_model(record["variant"], record["seed"])
             model.jit_compile = False
             self._models[vkey] = model
         model = self._models[vkey]
