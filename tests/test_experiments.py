@@ -47,6 +47,12 @@ class TinyRegression(Experiment):
         x, y = data
         return {"mse": float(((model.predict_on_batch(x) - y) ** 2).mean())}
 
+    def test_metrics(self, model, variant):
+        import numpy as np
+
+        x = np.random.default_rng(7).normal(size=(32, 5, 1)).astype("float32")
+        return {"test_mse": float(((model.predict_on_batch(x) - x.mean(axis=1)) ** 2).mean())}
+
     def max_steps(self, variant):
         return 6
 
@@ -110,6 +116,19 @@ def test_verify_names_the_run_and_number_when_a_metric_disagrees(tiny):
                        match=r"run units=4,seed=1: held-out mse .* run `python -m "
                              r"companion.experiments run tiny`"):
         runner.verify_experiment("tiny", root=root, say=lambda *_: None)
+
+
+def test_check_test_metrics_recomputes_the_test_numbers_alone(tiny):
+    _, root = tiny
+    recomputed = runner.Artefact("tiny", root).check_test_metrics("units=4,seed=0")
+    assert set(recomputed) == {"test_mse"}
+    path = artefacts.folder("tiny", root) / "runs" / "units=4,seed=0.json"
+    record = json.loads(path.read_text())
+    record["final"]["test_mse"] *= 1.01
+    path.write_text(json.dumps(record))
+    artefacts.seal("tiny", root)
+    with pytest.raises(artefacts.ArtefactError, match=r"run units=4,seed=0: held-out test_mse"):
+        runner.Artefact("tiny", root).check_test_metrics("units=4,seed=0")
 
 
 def test_verify_names_a_changed_or_missing_file(tiny):

@@ -155,8 +155,20 @@ class Artefact:
 
     def check_metrics(self, key, data=None):
         """Recompute run ``key``'s held-out metrics; raise ``ArtefactError`` if one differs."""
-        recorded = self.records[key]["final"]
-        recomputed = self.recompute(key, data)
+        return self._checked(key, self.recompute(key, data), self.records[key]["final"])
+
+    def check_test_metrics(self, key):
+        """Recompute run ``key``'s test metrics alone (not the validation ones, which steered
+        training): cheaper than ``check_metrics`` where a page needs only the test numbers."""
+        record = self.records[key]
+        recomputed = {k: float(v) for k, v in
+                      self.experiment.test_metrics(self.model(key), record["variant"]).items()}
+        if not recomputed:
+            raise ValueError(f"Argument `key`: experiment {self.name!r} records no test "
+                             "metrics; use check_metrics.")
+        return self._checked(key, recomputed, {k: record["final"][k] for k in recomputed})
+
+    def _checked(self, key, recomputed, recorded):
         for metric, value in recorded.items():
             if not _close(value, recomputed.get(metric), self.experiment.metric_tolerance):
                 raise artefacts.ArtefactError(
