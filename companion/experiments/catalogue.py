@@ -28,7 +28,6 @@ _MODULES = {
 PENDING = {
     "counting": "training in progress",
     "char_language_model": "training in progress",
-    "transfer_learning": "training in progress",
 }
 
 
