@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 from companion.datasets import text
-from companion.models import char_lm, ngram
+from companion.models import char_lm
 
 
 @pytest.mark.parametrize("cell", char_lm.CELLS)
@@ -102,15 +102,6 @@ def test_training_lowers_the_loss_on_a_repetitive_text():
     assert np.mean(history["train_bits"][-10:]) < 0.7  # 1 of 5 positions is uncertain: ~0.4 bits
     with pytest.raises(ValueError, match="`steps`"):
         char_lm.train_language_model(model, ids, 0)
-
-
-def test_shipped_weights_metadata_describe_a_loadable_model():
-    if not char_lm.METADATA_PATH.exists():
-        pytest.fail(f"{char_lm.METADATA_PATH} is missing: run scripts/train_char_model.py")
-    model, vocabulary, metadata = char_lm.load_shipped_model()
-    assert model.get_layer("recurrent").cell.units == metadata["settings"]["units"]
-    assert vocabulary.size == model.get_layer("logits").units
-    assert metadata["validation_bits_per_char"] < ngram.uniform_bits_per_char(vocabulary.size)
 
 
 def test_probabilities_at_targets_checks_shapes():

@@ -11,23 +11,16 @@ towards its most likely id (greedy decoding as ``tau -> 0``), ``tau > 1`` flatte
 uniform.
 """
 
-import json
 import math
 import numbers
-import pathlib
 
 import keras
 import numpy as np
 
 import companion
 from companion import checks
-from companion.datasets.text import CharVocabulary, next_char_windows
+from companion.datasets.text import next_char_windows
 from companion.reference.functions import softmax
-
-#: Where ``scripts/train_char_model.py`` writes the shipped weights and their description.
-ASSETS_DIR = pathlib.Path(__file__).parents[1] / "assets"
-WEIGHTS_PATH = ASSETS_DIR / "char_lm.weights.h5"
-METADATA_PATH = ASSETS_DIR / "char_lm.json"
 
 CELLS = ("lstm", "gru")
 
@@ -206,14 +199,3 @@ def generate(model, vocabulary, prompt, length, temperatures, seed=0):
         ids = sample_next(keras.ops.convert_to_numpy(logits), temperatures, rng)[:, None].astype("int32")
         sampled.append(ids[:, 0])
     return [vocabulary.decode(row) for row in np.stack(sampled, axis=1)]
-
-
-def load_shipped_model(weights_path=WEIGHTS_PATH, metadata_path=METADATA_PATH):
-    """The model written by ``scripts/train_char_model.py``: returns (model, vocabulary, metadata),
-    the model rebuilt from the recorded settings with the built-in recurrent layer."""
-    metadata = json.loads(pathlib.Path(metadata_path).read_text(encoding="utf-8"))
-    vocabulary = CharVocabulary(metadata["chars"])
-    settings = metadata["settings"]
-    model = char_language_model(vocabulary.size, settings["units"], settings["embedding_dim"], settings["cell"])
-    model.load_weights(weights_path)
-    return model, vocabulary, metadata
