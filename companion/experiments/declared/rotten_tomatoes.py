@@ -78,15 +78,19 @@ class RottenTomatoesSentiment(Experiment):
                       "binary_crossentropy")
         return model
 
+    def arrays(self, split):
+        """``(ids, labels)`` of ``split``: what the runs read (a subclass may read other ids)."""
+        return data()[1][split]
+
     def training_batch(self, variant, rng, step):
-        ids, labels = data()[1]["train"]
+        ids, labels = self.arrays("train")
         chosen = rng.choice(len(labels), size=self.batch_size, replace=False)
         batch = ids[chosen]
         # trim the padding every row of this batch shares: fewer steps to run
         return batch[:, :max(1, int((batch != 0).sum(axis=1).max()))], labels[chosen]
 
     def _split(self, split):
-        ids, labels = data()[1][split]
+        ids, labels = self.arrays(split)
         return (ids[:16], labels[:16]) if self.smoke else (ids, labels)
 
     @staticmethod

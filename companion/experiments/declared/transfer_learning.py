@@ -17,10 +17,8 @@ accuracy for early stopping, five seeds each; the test snippets are scored once,
 
 import functools
 
-import numpy as np
-
 from companion.datasets import rotten_tomatoes, snippet_words
-from companion.experiments.protocol import Experiment
+from companion.experiments.declared.rotten_tomatoes import RottenTomatoesSentiment
 
 INITS = ("scratch", "language model")
 LM_EXPERIMENT = "tied_embeddings"
@@ -53,20 +51,14 @@ def pretrained_language_model(seed):
     return model
 
 
-class TransferLearning(Experiment):
+class TransferLearning(RottenTomatoesSentiment):
+    """The classifier, data handling and training of ``rotten_tomatoes`` (one LSTM, embeddings
+    of 64 dimensions), read on the language model's vocabulary, from two initialisations."""
+
     name = "transfer_learning"
     question = ("Does an LSTM pretrained as a language model on the unlabelled training "
                 "snippets classify their sentiment better than one trained from scratch?")
-    seeds = (0, 1, 2, 3, 4)
-    metric = "validation_accuracy"
-    lower_is_better = False
-    eval_every = 160
-    keep_best = True
-    units = 64
     embedding_dim = 64
-    batch_size = 64
-    learning_rate = 2e-3
-    budget = 2400
 
     def settings(self):
         return {"units": self.units, "embedding_dim": self.embedding_dim,
@@ -77,6 +69,9 @@ class TransferLearning(Experiment):
 
     def variants(self):
         return [{"init": init} for init in INITS]
+
+    def arrays(self, split):
+        return data()[split]
 
     def build_model(self, variant):
         return self.build_run_model(variant, seed=0)
@@ -102,31 +97,3 @@ class TransferLearning(Experiment):
         model.compile(keras.optimizers.Adam(self.learning_rate, global_clipnorm=1.0),
                       "binary_crossentropy")
         return model
-
-    def training_batch(self, variant, rng, step):
-        ids, labels = data()["train"]
-        chosen = rng.choice(len(labels), size=self.batch_size, replace=False)
-        batch = ids[chosen]
-        # trim the padding every row of this batch shares: fewer steps to run
-        return batch[:, :max(1, int((batch != 0).sum(axis=1).max()))], labels[chosen]
-
-    def _split(self, split):
-        ids, labels = data()[split]
-        return (ids[:16], labels[:16]) if self.smoke else (ids, labels)
-
-    @staticmethod
-    def _accuracy(model, ids, labels):
-        probabilities = np.asarray(model.predict(ids, batch_size=512, verbose=0))[:, 0]
-        return float(np.mean((probabilities > 0.5) == (labels > 0.5)))
-
-    def held_out(self, variant):
-        return self._split("validation")
-
-    def evaluate(self, model, variant, data_):
-        return {"validation_accuracy": self._accuracy(model, *data_)}
-
-    def test_metrics(self, model, variant):
-        return {"test_accuracy": self._accuracy(model, *self._split("test"))}
-
-    def max_steps(self, variant):
-        return self.budget
