@@ -319,3 +319,223 @@ def test_screenshots_of_the_explorer(explorer):
     for shot in (lstm_shot, gru_shot, page_shot):
         assert shot.stat().st_size > 10_000, f"{shot} looks empty"
     assert_clean(explorer)
+
+
+# --- trained cells -------------------------------------------------------------------------------
+
+def choose_weights(guarded, name: str):
+    root(guarded).get_by_label("Weights").select_option(name)
+    assert root(guarded).get_attribute("data-weights") == name
+
+
+def trained_sequence(guarded, weights: str, index: int) -> dict:
+    return page_data(guarded)["trained"][weights]["sequences"][index]
+
+
+# weights, cell, index of the task sequence, bias offsets, input scale
+TRAINED_SCENARIOS = {
+    "adding-lstm": dict(weights="adding", cell="lstm", sequence=1, offsets={}, scale=1.0),
+    "adding-gru-sliders": dict(weights="adding", cell="gru", sequence=2,
+                               offsets={"update": -1.0, "reset": 0.5, "forget": 0.8}, scale=0.9),
+    "counting-lstm-n20": dict(weights="counting", cell="lstm", sequence=1, offsets={}, scale=1.0),
+    "counting-gru-n100-sliders": dict(weights="counting", cell="gru", sequence=3,
+                                      offsets={"update": 0.6, "input": -0.4}, scale=1.0),
+    "counting-lstm-n200-sliders": dict(weights="counting", cell="lstm", sequence=4,
+                                       offsets={"forget": -0.6, "output": 0.3}, scale=1.2),
+}
+
+
+@pytest.mark.parametrize("scenario", list(TRAINED_SCENARIOS))
+def test_trained_states_equal_the_companion_cells(scenario, explorer, build_summary):
+    """Every unit of both trained layers, and their Dense heads, against NumPy and Keras."""
+    spec = TRAINED_SCENARIOS[scenario]
+    box = root(explorer)
+    choose_weights(explorer, spec["weights"])
+    sequence = trained_sequence(explorer, spec["weights"], spec["sequence"])
+    box.get_by_label(spec["cell"].upper(), exact=True).check()
+    box.get_by_label("Task sequence").select_option(sequence["name"])
+    for name, value in spec["offsets"].items():
+        box.get_by_label(companion_explorer.BIAS_OFFSETS[name][3]).fill(str(value))
+    box.get_by_label("Input scaling").fill(str(spec["scale"]))
+    steps = len(sequence["inputs"])
+    assert step_label(explorer) == f"Current step: 1 / {steps}"
+    button(explorer, "Last step").click()
+    assert step_label(explorer) == f"Current step: {steps} / {steps}"
+
+    state = explorer.page.evaluate("() => window.explorerState()")
+    data = page_data(explorer)
+    trained = data["trained"][spec["weights"]]
+    assert state["weights"] == spec["weights"] and state["sequence"] == sequence["name"]
+    assert state["units"] == trained["units"] and state["cell"] == spec["cell"]
+    assert {k: v for k, v in state["offsets"].items() if v} == spec["offsets"]
+    np.testing.assert_array_equal(np.asarray(state["inputs"]), np.asarray(sequence["inputs"], dtype=np.float32))
+    chosen = {cell: trained["cells"][cell]["shown_units"] for cell in ("lstm", "gru")}
+    assert state["shownUnits"] == chosen
+
+    settings = dict(weights=spec["weights"], offsets=state["offsets"], input_scale=state["inputScale"],
+                    data=data)
+    numpy_run = companion_explorer.run_cells(sequence["inputs"], **settings)
+    differences = {}
+    for cell in ("lstm", "gru"):
+        keras64 = companion_explorer.keras_hidden_states(cell, sequence["inputs"], **settings)
+        keras32 = companion_explorer.keras_hidden_states(cell, sequence["inputs"], dtype="float32", **settings)
+        page_h = np.asarray(state[cell]["h"])
+        assert page_h.shape == (steps, trained["units"])          # all units, not the shown ones
+        differences[f"{cell} h, page vs Keras float64"] = np.abs(page_h - keras64["h"]).max()
+        differences[f"{cell} h, page vs Keras float32"] = np.abs(page_h - keras32["h"]).max()
+        if cell == "lstm":
+            differences["lstm c, page vs Keras float64"] = np.abs(np.asarray(state["lstm"]["c"][-1]) - keras64["c"]).max()
+        page_names = {"g": "c_hat" if cell == "lstm" else "h_hat"}
+        for key in state[cell]:
+            reference = numpy_run[cell][page_names.get(key, key)]
+            differences[f"{cell} {key}, page vs NumPy reference"] = np.abs(np.asarray(state[cell][key]) - reference).max()
+        differences[f"{cell} head output, page vs NumPy reference"] = np.abs(
+            np.asarray(state["outputs"][cell]) - numpy_run[cell]["y"]).max()
+        if cell == spec["cell"]:
+            h_text, h_shown = shown(explorer, "h")
+            expected = keras64["h"][-1][chosen[cell]]
+            differences[f"{cell} h shown in the diagram vs Keras float64"] = np.abs(np.asarray(h_shown) - expected).max()
+            assert h_text == [_rounded(v) for v in expected], (h_text, expected)
+
+    for what, difference in differences.items():
+        # float32 sums drift with a cell state that counts to 100 and more: held to the float64
+        # cells at 1e-6 everywhere, to the float32 layer only on the adding problem
+        if "float32" in what:
+            if spec["weights"] != "adding":
+                continue
+            bar = FLOAT32_TOLERANCE
+        else:
+            bar = JS_TOLERANCE
+        assert difference <= bar, f"{scenario}: {what}: {difference:.2e} > {bar:.0e}"
+    worst = max(d for what, d in differences.items() if "float32" not in what)
+    _largest_differences["trained, page vs float64"] = max(
+        _largest_differences.get("trained, page vs float64", 0.0), worst)
+    summary = ", ".join(f"{kind} {value:.1e}" for kind, value in _largest_differences.items())
+    build_summary[:] = [line for line in build_summary if not line.startswith("explorer:")]
+    build_summary.append(f"explorer: largest |page - companion| so far: {summary}")
+
+    # the heatmaps: the input's features, then one row per shown unit
+    heat_rows = box.locator("svg.rnnx-heatmap[data-quantity='h'] rect.rnnx-heat").count()
+    assert heat_rows == steps * len(chosen[spec["cell"]])
+    assert box.locator("svg.rnnx-heatmap[data-quantity='x'] rect.rnnx-heat").count() == \
+        steps * len(trained["input_names"])
+    output = box.locator(".rnnx-section-output").inner_text()
+    if spec["weights"] == "counting":
+        for cell in ("lstm", "gru"):
+            right = [a == b for a, b in zip(companion_explorer.predicted_next_sets(numpy_run[cell]["y"]),
+                                                  sequence["next"])]
+            assert state["correct"][cell] == right
+            assert f"{cell.upper()} right at {sum(right)} of {steps} steps" in output
+    else:
+        answer = numpy_run[spec["cell"]]["y"][-1, 0]
+        assert f"{spec['cell'].upper()} {answer:.3f}".replace("-", "\u2212") in output
+        assert f"the true sum is {sequence['target']:.3f}" in output
+    assert_clean(explorer)
+
+
+def test_trained_cells_state_which_units_they_show(explorer):
+    choose_weights(explorer, "adding")
+    box = root(explorer)
+    data = page_data(explorer)["trained"]["adding"]
+    note = box.locator(".rnnx-shown-note").inner_text()
+    assert f"All {data['units']} units are computed" in note and data["ranking"] in note
+    for cell in ("lstm", "gru"):
+        units = [u + 1 for u in data["cells"][cell]["shown_units"]]
+        assert box.get_attribute(f"data-shown-{cell}") == ",".join(str(u - 1) for u in units)
+        assert f"{cell.upper()} units {units[0]} (r = " in note
+    labels = box.locator("svg.rnnx-heatmap[data-quantity='c'] text").evaluate_all(
+        "(nodes) => nodes.map((n) => n.textContent)")   # SVG: no innerText
+    assert [t for t in labels if t.startswith("unit")] == \
+        [f"unit {u + 1}" for u in data["cells"]["lstm"]["shown_units"]]
+    _, h = shown(explorer, "h")
+    assert len(h) == len(data["cells"]["lstm"]["shown_units"])
+    assert_clean(explorer)
+
+
+def test_counting_unit_visibly_tracks_the_count(explorer):
+    """On a^50 b^50 the LSTM's first shown unit's cell state moves a nearly constant step per
+    symbol, its line in the chart follows the count, and a forget-gate offset of -3 breaks it."""
+    choose_weights(explorer, "counting")
+    box = root(explorer)
+    sequence = next(s for s in page_data(explorer)["trained"]["counting"]["sequences"] if s["n"] == 50)
+    box.get_by_label("Task sequence").select_option(sequence["name"])
+    state = explorer.page.evaluate("() => window.explorerState()")
+    unit = state["shownUnits"]["lstm"][0]
+    count = np.cumsum([{"a": 1, "b": -1}.get(symbol, 0) for symbol in sequence["symbols"]])
+    cell_state = np.asarray(state["lstm"]["c"])[:, unit]
+    assert abs(np.corrcoef(cell_state, count)[0, 1]) > 0.99
+    # the diagram, stepped through the first a's: the unit's c moves by about the same step
+    seen = []
+    for _ in range(6):
+        button(explorer, "Next step").click()
+        _, c = shown(explorer, "c")
+        seen.append(c[0])
+    steps = np.diff(seen)
+    assert np.all(np.sign(steps) == np.sign(steps[0])) and steps.std() < 0.3 * abs(steps.mean())
+    # the chart: the unit's line and the count's line, as drawn, nearly coincide
+    def drawn(series):
+        points = box.locator(f"svg.rnnx-chart polyline[data-series='{series}']").get_attribute("points")
+        return np.array([float(p.split(",")[1]) for p in points.split()])
+    assert np.corrcoef(drawn("lstm"), drawn("count"))[0, 1] > 0.99
+    assert np.abs(drawn("lstm") - drawn("count")).max() < 0.1 * np.ptp(drawn("count"))
+    caption = box.locator(".rnnx-section-comparison").inner_text()
+    assert f"LSTM unit {unit + 1}'s cell state r = " in caption
+    assert state["correct"]["lstm"] == [True] * len(sequence["next"])
+    assert f"LSTM right at {len(sequence['next'])} of {len(sequence['next'])} steps" in \
+        box.locator(".rnnx-section-output").inner_text()
+    assert box.locator(".rnnx-output-strip rect[data-right='false']").count() == 0
+
+    forget = box.get_by_label("Forget-gate bias offset")
+    forget.fill("-3")
+    broken = explorer.page.evaluate("() => window.explorerState()")
+    assert False in broken["correct"]["lstm"]
+    assert box.locator(".rnnx-output-strip rect[data-right='false']").count() == broken["correct"]["lstm"].count(False)
+    assert abs(np.corrcoef(np.asarray(broken["lstm"]["c"])[:, unit], count)[0, 1]) < 0.95
+    assert_clean(explorer)
+
+
+def test_switching_weights_and_back_restores_the_untrained_explorer(explorer):
+    box = root(explorer)
+    button(explorer, "Next step").click()
+    before = explorer.page.evaluate("() => window.explorerState()")
+    choose_weights(explorer, "counting")
+    assert box.get_by_label("Hidden units").is_hidden() and box.get_by_label("Preset").is_hidden()
+    assert box.get_by_label("Input sequence").is_hidden()
+    assert box.get_by_label("Task sequence").is_visible()
+    assert box.get_by_role("heading", name="The trained model's output").is_visible()
+    default = page_data(explorer)["trained"]["counting"]["default_sequence"]
+    assert box.get_by_label("Task sequence").input_value() == default
+    choose_weights(explorer, "adding")
+    assert box.get_by_label("Task sequence").input_value() == page_data(explorer)["trained"]["adding"]["default_sequence"]
+    choose_weights(explorer, "untrained")
+    assert box.get_by_label("Hidden units").is_visible() and box.get_by_label("Task sequence").is_hidden()
+    assert box.get_by_role("heading", name="The trained model's output").is_hidden()
+    after = explorer.page.evaluate("() => window.explorerState()")
+    assert after == {**before, "step": 1}
+    assert_clean(explorer)
+
+
+def test_every_control_has_a_label_with_trained_weights(explorer):
+    choose_weights(explorer, "counting")
+    unnamed = root(explorer).evaluate("""(box) => Array.from(box.querySelectorAll('input, select, button'))
+        .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                        && !(el.tagName === 'BUTTON' && el.textContent.trim()))
+        .map((el) => el.outerHTML)""")
+    assert not unnamed, f"controls without a label: {unnamed}"
+    assert_clean(explorer)
+
+
+def test_screenshots_of_trained_cells(explorer):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    box = root(explorer)
+    shots = []
+    for weights, cell, steps in (("adding", "lstm", 60), ("counting", "gru", 30)):
+        choose_weights(explorer, weights)
+        box.get_by_label(cell.upper(), exact=True).check()
+        root(explorer).locator("svg.rnnx-heatmap rect[data-step='%d']" % steps).first.click()
+        shot = SCREENSHOTS / f"explorer-{weights}-{cell}.png"
+        box.screenshot(path=str(shot))
+        shots.append(shot)
+    for shot in shots:
+        assert shot.stat().st_size > 10_000, f"{shot} looks empty"
+    assert_clean(explorer)

@@ -3,7 +3,10 @@ page that steps through them in the browser, and the same explorer as ipywidgets
 
 * :func:`explorer_data` builds ``keras.layers.RNN(companion.LSTMCell(units))`` and the GRU twin
   with seeded initializers and returns their weights, the input presets and the slider ranges
-  as JSON-able data.
+  as JSON-able data; beside these untrained cells it exports trained ones (``TRAINED_RUNS``:
+  the LSTM and the GRU of the adding problem at T = 100 and of counting a^n b^n, loaded from
+  the shipped experiment artefacts) with task sequences, their Dense heads and the few units
+  worth showing (:func:`trained_export`).
 * :func:`explorer_html` renders the explorer: one HTML fragment with that data, the JavaScript
   and the CSS of ``companion/views/explorer_assets`` inline, so that it loads nothing from anywhere.
   The JavaScript holds the only other copy of the cell arithmetic (Keras' conventions); the
@@ -16,11 +19,18 @@ page that steps through them in the browser, and the same explorer as ipywidgets
 
 Slider settings: a *bias offset* is added to every unit's bias of one gate (LSTM: input,
 forget, output; GRU: update, reset) on top of the exported bias, and the input sequence is
-multiplied by the *input scale* before it enters either cell.
+multiplied by the *input scale* before it enters either cell. Both apply to trained weights
+too, to all their units.
+
+Trained weights are exported as the shortest decimals that read back as the same float32
+numbers (``Math.fround`` in the page, ``np.float32`` here), so the page and NumPy compute
+with exactly the artefact's weights.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
 import html
 import json
 import math
@@ -35,7 +45,13 @@ __all__ = [
     "UNIT_CHOICES",
     "PRESETS",
     "BIAS_OFFSETS",
+    "WEIGHTS",
+    "TRAINED_RUNS",
+    "SHOWN_UNITS",
+    "COUNTING_NS",
     "explorer_data",
+    "trained_export",
+    "predicted_next_sets",
     "explorer_html",
     "biases_with_offsets",
     "run_cells",
@@ -79,6 +95,37 @@ BIAS_OFFSETS = {
 OFFSET_RANGE = (-5.0, 5.0, 0.1)        # min, max, step of every bias-offset slider
 INPUT_SCALE_RANGE = (-3.0, 3.0, 0.05)  # min, max, step of the input-scale slider
 
+#: the explorer's "Weights" choice: name -> label
+WEIGHTS = {
+    "untrained": "untrained (Keras' initialisation)",
+    "adding": "trained on the adding problem (T = 100)",
+    "counting": "trained on counting a\u207fb\u207f",
+}
+#: trained weights: name -> (experiment, {cell: run key}); seed 0 of each variant
+TRAINED_RUNS = {
+    "adding": ("adding_problem", {"lstm": "cell=lstm,length=100,seed=0",
+                                  "gru": "cell=gru,length=100,seed=0"}),
+    "counting": ("counting", {"lstm": "cell=lstm,language=anbn,seed=0",
+                              "gru": "cell=gru,language=anbn,seed=0"}),
+}
+TRAINED = tuple(TRAINED_RUNS)
+#: units of a trained layer that the diagram and heatmaps show; every unit is computed
+SHOWN_UNITS = 4
+#: the state whose correlation ranks a trained layer's units (the LSTM's memory is c)
+RANKED_STATE = {"lstm": "c", "gru": "h"}
+ADDING_LENGTH = 100
+# the held-out sequences that rank the adding problem's units: those of the static section
+# of book/explorer.ipynb, so that both name the same unit first
+ADDING_RANKING_SEQUENCES, ADDING_RANKING_SEED = 300, 5
+# the sequences offered: of this many drawn with this seed, those whose marker gaps are
+# nearest these (short, middling, long)
+ADDING_SEQUENCE_POOL, ADDING_SEQUENCE_SEED = 200, 11
+ADDING_GAPS = (10, 50, 90)
+#: counts n of the strings ^a^nb^n offered (the layers were trained on n <= 50)
+COUNTING_NS = (5, 20, 50, 100, 200)
+DEFAULT_COUNTING_N = 20
+MAX_TRAINED_STEPS = 1 + 2 * max(COUNTING_NS)
+
 _ASSETS = resources.files("companion.views") / "explorer_assets"
 _SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 
@@ -119,20 +166,34 @@ def _check_seed(seed) -> int:
     return int(seed)
 
 
-def explorer_data(seed: int = EXPLORER_SEED) -> dict:
+def _check_trained(trained) -> tuple:
+    if not isinstance(trained, (tuple, list)) or not set(trained) <= set(TRAINED):
+        raise ValueError(f"trained={trained!r}: expected a tuple of names among {TRAINED}")
+    return tuple(name for name in TRAINED if name in trained)
+
+
+def explorer_data(seed: int = EXPLORER_SEED, trained=TRAINED) -> dict:
     """Weights of an LSTM and a GRU companion cell for every hidden size in ``UNIT_CHOICES``
     (one input feature, Keras' default initialisation with seeded initializers, untrained),
-    with the presets and slider ranges: everything the explorer page needs, JSON-able.
+    with the presets and slider ranges, and the trained weights named in ``trained``:
+    everything the explorer page needs, JSON-able.
+
+    Args:
+        seed: seed of the untrained cells' kernel initializers (a non-negative int).
+        trained: names of ``TRAINED_RUNS`` to export too (``()`` for the untrained cells
+            alone, which needs no artefact).
 
     ``data["weights"][cell][str(units)]`` holds ``kernel``, ``recurrent_kernel`` and ``bias``
-    as nested lists in Keras' layout (the float32 values Keras drew, as Python floats).
+    as nested lists in Keras' layout (the float32 values Keras drew, as Python floats);
+    ``data["trained"][name]`` is :func:`trained_export` ``(name)``.
     """
     seed = _check_seed(seed)
+    trained = _check_trained(trained)
     weights = {cell: {str(units): _exported_weights(cell, units, seed) for units in UNIT_CHOICES}
                for cell in CELLS}
     low, high, step = OFFSET_RANGE
     return {
-        "format": 1,
+        "format": 2,
         "seed": seed,
         "input_dim": 1,
         "unit_choices": list(UNIT_CHOICES),
@@ -147,7 +208,205 @@ def explorer_data(seed: int = EXPLORER_SEED) -> dict:
                           "min": low, "max": high, "step": step}
                          for name, (cell, row, block, label) in BIAS_OFFSETS.items()],
         "input_scale": dict(zip(("min", "max", "step"), INPUT_SCALE_RANGE), value=1.0),
+        "weight_choices": [{"name": name, "label": WEIGHTS[name]}
+                           for name in ("untrained", *trained)],
+        "default_weights": "untrained",
+        "trained": {name: trained_export(name) for name in trained},
     }
+
+
+# --- trained weights ---------------------------------------------------------------------
+
+def _float32_list(values) -> list:
+    """float32 ``values`` as nested lists of the shortest decimals that read back as the same
+    float32 (``np.float32(x)`` here, ``Math.fround(x)`` in the page): about 60 % of the
+    characters of the float64 digits, and exact."""
+    array = np.asarray(values, dtype=np.float32)
+    short = np.array([float(str(v)) for v in array.ravel()], dtype=np.float64)
+    # where decimal -> float64 -> float32 would round twice to another float32, keep the
+    # float64 digits of the float32 (exact without rounding)
+    exact = array.ravel().astype(np.float64)
+    short = np.where(short.astype(np.float32) == array.ravel(), short, exact)
+    return short.reshape(array.shape).tolist()
+
+
+def _as_float64(values) -> np.ndarray:
+    """Exported trained values as the float32 numbers they stand for, in float64."""
+    return np.asarray(values, dtype=np.float32).astype(np.float64)
+
+
+def _forward(cell: str, kernel, recurrent_kernel, bias, x) -> dict:
+    """Every gate and state of ``cell`` over ``x`` (batch, time, features) with
+    :mod:`companion.reference`: arrays (batch, time, units)."""
+    if cell == "lstm":
+        h, cache = reference.lstm_forward(x, kernel, recurrent_kernel, bias)
+        return {"i": cache.i, "f": cache.f, "c_hat": cache.c_hat, "o": cache.o,
+                "c": cache.cells, "h": h}
+    h, cache = reference.gru_forward(x, kernel, recurrent_kernel, bias, reset_after=True)
+    return {"z": cache.z, "r": cache.r, "h_hat": cache.h_hat, "h": h}
+
+
+def _head(head: dict, h) -> np.ndarray:
+    """The trained model's Dense head on hidden states ``h`` (..., units)."""
+    y = np.asarray(h) @ _as_float64(head["kernel"]) + _as_float64(head["bias"])
+    return 1 / (1 + np.exp(-y)) if head["activation"] == "sigmoid" else y
+
+
+def _ranked_units(scores) -> list:
+    """The ``SHOWN_UNITS`` units of largest |score|, best first (ties: lower unit first)."""
+    return [int(u) for u in np.argsort(-np.abs(scores), kind="stable")[:SHOWN_UNITS]]
+
+
+def _correlations(states, target) -> np.ndarray:
+    """Pearson correlation of each column of ``states`` (samples, units) with ``target``
+    (samples,); 0 for a unit that does not vary."""
+    states = states - states.mean(axis=0)
+    target = target - target.mean()
+    spread = np.sqrt((states ** 2).sum(axis=0) * (target ** 2).sum())
+    return np.divide(states.T @ target, spread, out=np.zeros(states.shape[1]), where=spread > 0)
+
+
+def _adding_task():
+    """The adding problem's offered sequences and the units' ranking data."""
+    from companion.datasets.long_term_tasks import adding_problem
+
+    def markers(inputs):
+        return np.array([np.flatnonzero(x[:, 1]) for x in inputs])   # (n, 2) marker steps
+
+    ranking_inputs, _ = adding_problem(ADDING_RANKING_SEQUENCES, ADDING_LENGTH,
+                                       seed=ADDING_RANKING_SEED)
+    first, second = markers(ranking_inputs).T
+    rows = np.arange(len(ranking_inputs))
+    first_value = ranking_inputs[rows, first, 0].astype(np.float64)
+
+    def scores(states):       # state just before the second marker vs the first number
+        return _correlations(states[rows, second - 1], first_value)
+
+    pool, sums = adding_problem(ADDING_SEQUENCE_POOL, ADDING_LENGTH, seed=ADDING_SEQUENCE_SEED)
+    marked = markers(pool)
+    gaps = marked[:, 1] - marked[:, 0]
+    sequences = []
+    for wanted in ADDING_GAPS:
+        row = int(np.argmin(np.abs(gaps - wanted)))
+        a, b = (int(m) + 1 for m in marked[row])                         # 1-based steps
+        sequences.append({
+            "name": f"gap-{b - a}", "label": f"markers at steps {a} and {b} ({b - a} apart)",
+            "inputs": _float32_list(pool[row]), "markers": [a, b],
+            "target": _float32_list(sums[row, 0]),
+        })
+    return {
+        "task": "adding",
+        "input_names": ["value", "marker"], "input_short": ["v", "m"],
+        "output_names": ["sum"],
+        "ranking": (f"the {SHOWN_UNITS} units whose state (LSTM: cell state c, GRU: hidden "
+                    "state h) just before the second marker correlates most with the first "
+                    f"marked number, over {ADDING_RANKING_SEQUENCES} held-out sequences"),
+        "sequences": sequences, "default_sequence": sequences[1]["name"],
+    }, ranking_inputs.astype(np.float64), scores
+
+
+def _counting_task():
+    """The counting task's offered strings and the units' ranking data."""
+    from companion.datasets.counting_languages import INPUTS, NEXT, encode, string
+    from companion.experiments.declared.counting import TRAIN_MAX_N
+
+    ranking_inputs, _, mask = encode("anbn", range(1, TRAIN_MAX_N + 1))
+    real = mask > 0
+    # the count after each symbol read: #a - #b so far
+    count = np.cumsum(ranking_inputs[..., INPUTS.index("a")]
+                      - ranking_inputs[..., INPUTS.index("b")], axis=1)[real]
+
+    def scores(states):
+        return _correlations(states[real], count.astype(np.float64))
+
+    sequences = []
+    for n in COUNTING_NS:
+        inputs, targets, _ = encode("anbn", [n])
+        note = (" (the largest trained count)" if n == TRAIN_MAX_N
+                else " (beyond training)" if n > TRAIN_MAX_N else "")
+        sequences.append({
+            "name": f"n={n}", "label": f"n = {n}{note}", "n": n,
+            "symbols": "^" + string("anbn", n),
+            "inputs": inputs[0].astype(int).tolist(),
+            # the right set of next symbols after each symbol read, e.g. "ab"
+            "next": ["".join(s for s, on in zip(NEXT, row) if on) for row in targets[0] > 0.5],
+        })
+    return {
+        "task": "counting", "train_max_n": TRAIN_MAX_N,
+        "input_names": list(INPUTS), "input_short": list(INPUTS),
+        "output_names": list(NEXT),
+        "ranking": (f"the {SHOWN_UNITS} units whose state (LSTM: cell state c, GRU: hidden "
+                    "state h) correlates most with the count (a's read minus b's read), over "
+                    f"the strings with n = 1 to {TRAIN_MAX_N}"),
+        "sequences": sequences, "default_sequence": f"n={DEFAULT_COUNTING_N}",
+    }, ranking_inputs.astype(np.float64), scores
+
+
+def predicted_next_sets(outputs, threshold: float = 0.5) -> list:
+    """The counting model's prediction at every step: the next symbols (``a b c $``) whose
+    output is above ``threshold``, as strings such as ``"ab"``, comparable with a sequence's
+    ``next`` (the page thresholds alike, as ``counting_languages.accepted`` does).
+
+    Args:
+        outputs: the head's outputs (time, 4), e.g. ``run_cells(...)[cell]["y"]``.
+        threshold: the probability above which a symbol is predicted.
+    """
+    from companion.datasets.counting_languages import NEXT
+
+    outputs = np.asarray(outputs, dtype=np.float64)
+    if outputs.ndim != 2 or outputs.shape[1] != len(NEXT):
+        raise ValueError(f"outputs has shape {outputs.shape}: expected (time, {len(NEXT)}), "
+                         f"one column per next symbol {NEXT}")
+    return ["".join(s for s, on in zip(NEXT, row) if on) for row in outputs > threshold]
+
+
+def trained_export(name: str) -> dict:
+    """The trained LSTM and GRU of ``TRAINED_RUNS[name]``, loaded from the shipped experiment
+    artefact, as the explorer page needs them (JSON-able; a fresh copy on every call).
+
+    Args:
+        name: ``"adding"`` or ``"counting"`` (a key of ``TRAINED_RUNS``).
+
+    Returns a dict with ``label``, ``experiment``, ``units``, the task's ``sequences`` (each
+    with ``inputs`` (time, features) and what the model should answer), ``input_names``,
+    ``output_names``, ``ranking`` (how the shown units were chosen) and ``cells[cell]`` for
+    ``"lstm"`` and ``"gru"``: ``kernel``, ``recurrent_kernel``, ``bias`` (Keras' layout, the
+    artefact's float32 values), ``head`` (the Dense layer's ``kernel``, ``bias``,
+    ``activation``), ``shown_units`` (0-based, best first) and their ``scores``
+    (correlations).
+    """
+    if name not in TRAINED_RUNS:
+        raise ValueError(f"name={name!r}: expected one of {TRAINED}")
+    return copy.deepcopy(_trained_export(name))
+
+
+@functools.lru_cache(maxsize=None)
+def _trained_export(name: str) -> dict:
+    from companion.experiments import runner
+
+    experiment, keys = TRAINED_RUNS[name]
+    task, ranking_inputs, scores = _adding_task() if name == "adding" else _counting_task()
+    artefact = runner.load(experiment)
+    cells = {}
+    for cell, key in keys.items():
+        model = artefact.model(key)
+        layer, head = model.layers[0], model.layers[-1]   # Sequential: recurrent, Dense
+        kernel, recurrent_kernel, bias = layer.get_weights()
+        head_kernel, head_bias = head.get_weights()
+        states = _forward(cell, *(w.astype(np.float64) for w in (kernel, recurrent_kernel, bias)),
+                          ranking_inputs)
+        unit_scores = scores(states[RANKED_STATE[cell]])
+        shown = _ranked_units(unit_scores)
+        cells[cell] = {
+            "run": key,
+            "kernel": _float32_list(kernel), "recurrent_kernel": _float32_list(recurrent_kernel),
+            "bias": _float32_list(bias),
+            "head": {"kernel": _float32_list(head_kernel), "bias": _float32_list(head_bias),
+                     "activation": head.get_config()["activation"]},
+            "shown_units": shown, "scores": [round(float(unit_scores[u]), 4) for u in shown],
+        }
+    return {"label": WEIGHTS[name], "experiment": experiment,
+            "units": int(np.shape(cells["lstm"]["recurrent_kernel"])[0]), **task, "cells": cells}
 
 
 def _asset(name: str) -> str:
@@ -157,10 +416,10 @@ def _asset(name: str) -> str:
 def explorer_html(data: dict | None = None) -> str:
     """The explorer as one self-contained HTML fragment (``IPython.display.HTML`` shows it).
 
-    The data (``explorer_data()`` by default) travels in a ``<script type="application/json">``;
-    the CSS and JavaScript of ``companion/views/explorer_assets`` are inlined, so the fragment loads
-    nothing from any host. ``window.explorerState()`` in the page returns every value at full
-    precision.
+    The data (``explorer_data()`` by default, which loads the trained weights' artefacts)
+    travels in a ``<script type="application/json">``; the CSS and JavaScript of
+    ``companion/views/explorer_assets`` are inlined, so the fragment loads nothing from any
+    host. ``window.explorerState()`` in the page returns every value at full precision.
     """
     if data is None:
         data = explorer_data()
@@ -192,10 +451,33 @@ def _check_offsets(offsets) -> dict:
     return {name: float(offsets.get(name, 0.0)) for name in BIAS_OFFSETS}
 
 
-def _check_inputs(inputs) -> np.ndarray:
-    values = np.asarray(inputs, dtype=np.float64)
-    if values.ndim != 1 or not 1 <= values.size <= MAX_STEPS or not np.all(np.isfinite(values)):
-        raise ValueError(f"inputs={inputs!r}: expected 1 to {MAX_STEPS} finite numbers")
+def _check_weights_name(weights, data: dict) -> str:
+    if not isinstance(weights, str) or weights not in WEIGHTS:
+        raise ValueError(f"weights={weights!r}: expected one of {tuple(WEIGHTS)}")
+    if weights != "untrained" and weights not in data.get("trained", {}):
+        raise ValueError(f"weights={weights!r}: the data holds no such trained weights; "
+                         f"expected explorer_data(trained=({weights!r},))")
+    return weights
+
+
+def _check_inputs(inputs, trained: dict | None = None) -> np.ndarray:
+    """Untrained cells: 1 to ``MAX_STEPS`` numbers. Trained ones: (time, features) with the
+    task's features and 1 to ``MAX_TRAINED_STEPS`` steps."""
+    if trained is None:
+        values = np.asarray(inputs, dtype=np.float64)
+        if values.ndim != 1 or not 1 <= values.size <= MAX_STEPS or not np.all(np.isfinite(values)):
+            raise ValueError(f"inputs={inputs!r}: expected 1 to {MAX_STEPS} finite numbers")
+        return values
+    features = len(trained["input_names"])
+    try:
+        values = _as_float64(inputs)
+    except (TypeError, ValueError):
+        values = np.empty(0)
+    if (values.ndim != 2 or values.shape[1] != features or not 1 <= len(values) <= MAX_TRAINED_STEPS
+            or not np.all(np.isfinite(values))):
+        shown = repr(inputs) if len(repr(inputs)) <= 60 else repr(inputs)[:56] + " ..."
+        raise ValueError(f"inputs={shown}: expected (time, {features}) finite numbers "
+                         f"({', '.join(trained['input_names'])}) with 1 to {MAX_TRAINED_STEPS} steps")
     return values
 
 
@@ -215,46 +497,81 @@ def biases_with_offsets(cell: str, bias, offsets) -> np.ndarray:
     return moved
 
 
-def _weights(data: dict, cell: str, units: int, offsets) -> tuple:
-    exported = data["weights"][cell][str(_check_units(units))]
-    return (np.asarray(exported["kernel"]), np.asarray(exported["recurrent_kernel"]),
-            biases_with_offsets(cell, exported["bias"], offsets))
+def _weights(data: dict, weights: str, cell: str, units, offsets) -> tuple:
+    """``(kernel, recurrent_kernel, bias with offsets, head or None)`` in float64."""
+    if weights == "untrained":
+        units = DEFAULT_UNITS if units is None else units
+        exported = data["weights"][cell][str(_check_units(units))]
+        return (np.asarray(exported["kernel"]), np.asarray(exported["recurrent_kernel"]),
+                biases_with_offsets(cell, exported["bias"], offsets), None)
+    trained = data["trained"][weights]
+    if units is not None and units != trained["units"]:
+        raise ValueError(f"units={units!r}: the {weights!r} weights have {trained['units']} "
+                         "units; leave units out")
+    exported = trained["cells"][cell]
+    return (_as_float64(exported["kernel"]), _as_float64(exported["recurrent_kernel"]),
+            biases_with_offsets(cell, _as_float64(exported["bias"]), offsets), exported["head"])
 
 
-def run_cells(inputs, *, units: int = DEFAULT_UNITS, offsets=None, input_scale: float = 1.0,
-              data: dict | None = None) -> dict:
-    """Run the exported LSTM and GRU over ``inputs`` (one number per step) with
-    :mod:`companion.reference`, after scaling the inputs and offsetting the biases.
+def _prepared(inputs, weights, input_scale, data: dict | None) -> tuple:
+    """``(data, weights, x)`` for a run: the arguments checked, ``x`` the scaled inputs as
+    (1, time, features)."""
+    if data is None:   # only what the run needs: artefacts load only for trained weights
+        data = explorer_data(trained=(weights,) if weights in TRAINED else ())
+    weights = _check_weights_name(weights, data)
+    trained = None if weights == "untrained" else data["trained"][weights]
+    values = _check_inputs(inputs, trained) * float(input_scale)
+    return data, weights, values.reshape(1, len(values), -1)
 
-    Returns ``{"lstm": {...}, "gru": {...}}``, every entry an array (time, units): LSTM
-    ``i, f, c_hat, o, c, h``; GRU ``z, r, h_hat, h``.
+
+def run_cells(inputs, *, weights: str = "untrained", units: int | None = None, offsets=None,
+              input_scale: float = 1.0, data: dict | None = None) -> dict:
+    """Run the exported LSTM and GRU over ``inputs`` with :mod:`companion.reference` (float64
+    NumPy), after scaling the inputs and offsetting the biases: what the page computes.
+
+    Args:
+        inputs: untrained weights: 1 to ``MAX_STEPS`` numbers (one input feature); trained
+            weights: (time, features) with 1 to ``MAX_TRAINED_STEPS`` steps, e.g. the
+            ``inputs`` of a sequence of ``data["trained"][weights]``, read as float32 (what
+            the trained model reads; the page does the same).
+        weights: ``"untrained"`` or a name of ``TRAINED_RUNS`` (a key of ``WEIGHTS``).
+        units: hidden size of the untrained cells (``UNIT_CHOICES``, default
+            ``DEFAULT_UNITS``); leave it out for trained weights, whose size is fixed.
+        offsets: bias offsets by slider name (``BIAS_OFFSETS``), 0 where left out.
+        input_scale: the number every input is multiplied by.
+        data: what :func:`explorer_data` returns (built when left out).
+
+    Returns ``{"lstm": {...}, "gru": {...}}``, every entry an array (time, units), over all
+    units: LSTM ``i, f, c_hat, o, c, h``; GRU ``z, r, h_hat, h``; for trained weights also
+    ``y`` (time, outputs), the model's Dense head applied to ``h`` at every step.
     """
-    data = explorer_data() if data is None else data
-    x = (_check_inputs(inputs) * float(input_scale)).reshape(1, -1, 1)
-    lstm_h, lstm = reference.lstm_forward(x, *_weights(data, "lstm", units, offsets))
-    gru_h, gru = reference.gru_forward(x, *_weights(data, "gru", units, offsets), reset_after=True)
-    return {
-        "lstm": {"i": lstm.i[0], "f": lstm.f[0], "c_hat": lstm.c_hat[0], "o": lstm.o[0],
-                 "c": lstm.cells[0], "h": lstm_h[0]},
-        "gru": {"z": gru.z[0], "r": gru.r[0], "h_hat": gru.h_hat[0], "h": gru_h[0]},
-    }
+    data, weights, x = _prepared(inputs, weights, input_scale, data)
+    result = {}
+    for cell in CELLS:
+        kernel, recurrent_kernel, bias, head = _weights(data, weights, cell, units, offsets)
+        result[cell] = {k: v[0] for k, v in _forward(cell, kernel, recurrent_kernel, bias, x).items()}
+        if head is not None:
+            result[cell]["y"] = _head(head, result[cell]["h"])
+    return result
 
 
-def keras_hidden_states(cell: str, inputs, *, units: int = DEFAULT_UNITS, offsets=None,
-                        input_scale: float = 1.0, data: dict | None = None,
+def keras_hidden_states(cell: str, inputs, *, weights: str = "untrained", units: int | None = None,
+                        offsets=None, input_scale: float = 1.0, data: dict | None = None,
                         dtype: str = "float64") -> dict:
     """The same run with the Keras companion cell in ``keras.layers.RNN``: ``{"h": (time,
-    units), "c": (units,) final LSTM cell state}`` (``"c"`` only for the LSTM)."""
+    units), "c": (units,) final LSTM cell state}`` (``"c"`` only for the LSTM). The
+    arguments are those of :func:`run_cells`; ``dtype`` is the layer's."""
     import keras
 
     if cell not in CELLS:
         raise ValueError(f"cell={cell!r}: expected one of {CELLS}")
-    data = explorer_data() if data is None else data
-    x = (_check_inputs(inputs) * float(input_scale)).reshape(1, -1, 1).astype(dtype)
-    layer = keras.layers.RNN(_cell_class(cell)(_check_units(units), dtype=dtype),
+    data, weights, x = _prepared(inputs, weights, input_scale, data)
+    x = x.astype(dtype)
+    kernel, recurrent_kernel, bias, _ = _weights(data, weights, cell, units, offsets)
+    layer = keras.layers.RNN(_cell_class(cell)(recurrent_kernel.shape[0], dtype=dtype),
                              return_sequences=True, return_state=True, dtype=dtype)
-    layer.build((None, None, 1))
-    layer.set_weights([w.astype(dtype) for w in _weights(data, cell, units, offsets)])
+    layer.build((None, None, x.shape[-1]))
+    layer.set_weights([w.astype(dtype) for w in (kernel, recurrent_kernel, bias)])
     h, *states = layer(x)
     result = {"h": np.asarray(h, dtype=np.float64)[0]}
     if cell == "lstm":
@@ -335,7 +652,7 @@ def live_explorer(units: int = DEFAULT_UNITS, seed: int = EXPLORER_SEED):
     import matplotlib.pyplot as plt
     from IPython.display import display
 
-    data = explorer_data(seed)
+    data = explorer_data(seed, trained=())    # the live explorer offers the untrained cells
     style = {"description_width": "initial"}
     cell = widgets.ToggleButtons(options=[("LSTM", "lstm"), ("GRU", "gru")], value="lstm",
                                  description="Cell")

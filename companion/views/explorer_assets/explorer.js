@@ -11,6 +11,12 @@
  *     [x_z x_r x_h] = x_t W + b_in,  [r_z r_r r_h] = h_{t-1} U + b_rec
  *     z = sigmoid(x_z + r_z), r = sigmoid(x_r + r_r), h~ = tanh(x_h + r * r_h)
  *     h_t = z * h_{t-1} + (1 - z) * h~
+ * Trained weights (data.trained: the adding-problem and counting LSTM and GRU of the shipped
+ * experiment artefacts) run through the same functions over all their units, with task
+ * sequences as inputs (x_t a vector) and the model's Dense head on h_t; the diagram and the
+ * heatmaps show the few units that companion.views.explorer chose. Their numbers arrive as the
+ * shortest decimals of float32 values and are read back with Math.fround, so they are exactly
+ * the artefact's float32 weights.
  * tests/test_browser_explorer.py checks the results against the companion cells.
  * window.explorerState(n) returns everything explorer n computed, at full precision.
  */
@@ -24,6 +30,7 @@
 
   var SVG_NS = "http://www.w3.org/2000/svg";
   var PLAY_INTERVAL_MS = 800;
+  var PLAY_SECONDS_LONG = 16;       // a sequence longer than data.max_steps plays in about this
   var explorers = [];
 
   // ---- the cell arithmetic ------------------------------------------------------------------
@@ -54,11 +61,24 @@
     return moved;
   }
 
+  /** the trained model's Dense head on h: h K + b, then its activation */
+  function applyHead(head, h) {
+    return plus(rowTimes(h, head.kernel), head.bias).map(function (a) {
+      return head.activation === "sigmoid" ? sigmoid(a) : a;
+    });
+  }
+
+  /** a nested array of numbers with every number rounded to float32 (Math.fround) */
+  function float32(value) {
+    return Array.isArray(value) ? value.map(float32) : Math.fround(value);
+  }
+
+  // inputs: one vector x_t per step (length 1 for the untrained cells)
   function runLSTM(weights, inputs, bias) {
     var units = weights.recurrent_kernel.length;
     var hPrev = zeros(units), cPrev = zeros(units), steps = [];
     inputs.forEach(function (x) {
-      var pre = plus(plus(rowTimes([x], weights.kernel), rowTimes(hPrev, weights.recurrent_kernel)), bias);
+      var pre = plus(plus(rowTimes(x, weights.kernel), rowTimes(hPrev, weights.recurrent_kernel)), bias);
       var s = { x: x, hPrev: hPrev, cPrev: cPrev, i: [], f: [], g: [], o: [], c: [], h: [] };
       for (var u = 0; u < units; u++) {
         s.i.push(sigmoid(pre[u]));
@@ -79,7 +99,7 @@
     var units = weights.recurrent_kernel.length;
     var hPrev = zeros(units), steps = [];
     inputs.forEach(function (x) {
-      var fromInput = plus(rowTimes([x], weights.kernel), bias[0]);
+      var fromInput = plus(rowTimes(x, weights.kernel), bias[0]);
       var fromState = plus(rowTimes(hPrev, weights.recurrent_kernel), bias[1]);
       var s = { x: x, hPrev: hPrev, z: [], r: [], g: [], h: [] };
       for (var u = 0; u < units; u++) {
@@ -145,12 +165,29 @@
 
   // ---- one explorer -------------------------------------------------------------------------
 
+  /** data.trained with every weight and input read back as the float32 it stands for */
+  function float32Trained(trained) {
+    Object.keys(trained || {}).forEach(function (name) {
+      var set = trained[name];
+      Object.keys(set.cells).forEach(function (cell) {
+        var w = set.cells[cell];
+        ["kernel", "recurrent_kernel", "bias"].forEach(function (key) { w[key] = float32(w[key]); });
+        w.head.kernel = float32(w.head.kernel);
+        w.head.bias = float32(w.head.bias);
+      });
+      set.sequences.forEach(function (seq) { seq.inputs = float32(seq.inputs); });
+    });
+    return trained || {};
+  }
+
   function Explorer(root, data, index) {
     this.root = root;
     this.data = data;
+    data.trained = float32Trained(data.trained);
     this.id = "rnnx" + index;
     var first = data.presets.filter(function (p) { return p.name === data.default_preset; })[0];
     this.state = {
+      weights: "untrained", sequence: null,
       cell: "lstm", units: data.default_units, preset: first.name, inputs: first.values.slice(),
       step: 1, inputScale: data.input_scale.value, offsets: {}
     };
@@ -158,13 +195,41 @@
     data.bias_offsets.forEach(function (spec) { offsets[spec.name] = 0; });
     this.timer = null;
     this.build();
-    this.recompute();
+    if (data.default_weights && data.default_weights !== "untrained") {
+      this.setWeights(data.default_weights);
+    } else {
+      this.recompute();
+    }
   }
 
   Explorer.prototype.uid = function (name) { return this.id + "-" + name; };
 
+  /** the trained set in use (data.trained[name]), or null for the untrained cells */
+  Explorer.prototype.trained = function () {
+    return this.state.weights === "untrained" ? null : this.data.trained[this.state.weights];
+  };
+
   Explorer.prototype.weights = function (cell) {
-    return this.data.weights[cell][String(this.state.units)];
+    var trained = this.trained();
+    return trained ? trained.cells[cell] : this.data.weights[cell][String(this.state.units)];
+  };
+
+  /** the hidden size of the cells in use (a trained layer's is fixed) */
+  Explorer.prototype.units = function () {
+    var trained = this.trained();
+    return trained ? trained.units : this.state.units;
+  };
+
+  /** the units the diagram and the heatmaps show (0-based): every one, or the chosen few */
+  Explorer.prototype.shownUnits = function (cell) {
+    var trained = this.trained();
+    return trained ? trained.cells[cell || this.state.cell].shown_units
+      : Array.apply(null, new Array(this.state.units)).map(function (_, u) { return u; });
+  };
+
+  Explorer.prototype.sequence = function () {
+    var trained = this.trained(), name = this.state.sequence;
+    return trained ? trained.sequences.filter(function (q) { return q.name === name; })[0] : null;
   };
 
   Explorer.prototype.biases = function () {
@@ -172,27 +237,78 @@
     var result = {};
     ["lstm", "gru"].forEach(function (cell) {
       result[cell] = offsetBias(self.weights(cell).bias, cell, self.state.offsets,
-        self.data.bias_offsets, self.state.units);
+        self.data.bias_offsets, self.units());
     });
     return result;
   };
 
+  /** one input vector per step, multiplied by the input scale */
   Explorer.prototype.scaledInputs = function () {
     var scale = this.state.inputScale;
-    return this.state.inputs.map(function (x) { return x * scale; });
+    return this.state.inputs.map(function (x) {
+      return Array.isArray(x) ? x.map(function (v) { return v * scale; }) : [x * scale];
+    });
   };
 
   Explorer.prototype.recompute = function () {
-    var biases = this.biases(), xs = this.scaledInputs();
+    var biases = this.biases(), xs = this.scaledInputs(), self = this;
     this.runs = {
       lstm: runLSTM(this.weights("lstm"), xs, biases.lstm),
       gru: runGRU(this.weights("gru"), xs, biases.gru)
     };
+    this.cRange = 1;
+    if (this.trained()) {
+      ["lstm", "gru"].forEach(function (cell) {
+        var head = self.weights(cell).head;
+        self.runs[cell].forEach(function (s) { s.y = applyHead(head, s.h); });
+      });
+      // a counting LSTM's cell state grows far past 1: its colour scale grows with it
+      var shown = this.shownUnits("lstm");
+      this.runs.lstm.forEach(function (s) {
+        shown.forEach(function (u) { self.cRange = Math.max(self.cRange, Math.ceil(Math.abs(s.c[u]))); });
+      });
+    }
     this.state.step = Math.min(Math.max(this.state.step, 1), this.state.inputs.length);
     this.drawHeatmaps();
     this.drawComparison();
     this.drawBiasNotes(biases);
+    this.drawOutputStrip();
     this.showStep();
+  };
+
+  /** switch to the weights called name ("untrained" or a key of data.trained) */
+  Explorer.prototype.setWeights = function (name) {
+    this.stop();
+    if (this.state.weights === "untrained" && name !== "untrained") {
+      this.untrainedInputs = { inputs: this.state.inputs, preset: this.state.preset };
+    }
+    this.state.weights = name;
+    var trained = this.trained();
+    if (trained) {
+      this.state.sequence = trained.default_sequence;
+      this.state.inputs = this.sequence().inputs;
+      this.state.preset = null;
+    } else {
+      var saved = this.untrainedInputs;
+      this.state.sequence = null;
+      if (saved) {
+        this.state.inputs = saved.inputs;
+        this.state.preset = saved.preset;
+      }
+    }
+    this.state.step = 1;
+    this.weightsSelect.value = name;
+    this.showConfiguration();
+    this.recompute();
+  };
+
+  Explorer.prototype.setSequence = function (name) {
+    this.stop();
+    this.state.sequence = name;
+    this.state.inputs = this.sequence().inputs;
+    this.state.step = 1;
+    this.sequenceSelect.value = name;
+    this.recompute();
   };
 
   // -- layout ---------------------------------------------------------------------------------
@@ -209,13 +325,30 @@
     this.root.classList.add("rnnx");
     this.buildConfiguration(this.section("Configuration", "config"));
     this.buildAnimation(this.section("Animation", "animation"));
+    this.outputSection = this.section("The trained model's output", "output");
+    this.buildOutput(this.outputSection);
     this.buildHeatmapSection(this.section("Gate activations over time", "heatmaps"));
     this.buildSliders(this.section("Interactive gate manipulation", "sliders"));
-    this.buildComparison(this.section("LSTM vs GRU: average hidden state", "comparison"));
+    var comparison = this.section("LSTM vs GRU: average hidden state", "comparison");
+    this.comparisonTitle = comparison.querySelector(".rnnx-heading");
+    this.buildComparison(comparison);
+    this.showConfiguration();
   };
 
   Explorer.prototype.buildConfiguration = function (box) {
     var self = this;
+    var weightsSelect = make("select", { id: this.uid("weights") });
+    (this.data.weight_choices || [{ name: "untrained", label: "untrained" }]).forEach(function (w) {
+      weightsSelect.appendChild(make("option", { value: w.name, text: w.label }));
+    });
+    weightsSelect.value = this.state.weights;
+    weightsSelect.addEventListener("change", function () { self.setWeights(weightsSelect.value); });
+    this.weightsSelect = weightsSelect;
+
+    var sequenceSelect = make("select", { id: this.uid("task-sequence") });
+    sequenceSelect.addEventListener("change", function () { self.setSequence(sequenceSelect.value); });
+    this.sequenceSelect = sequenceSelect;
+
     var cellGroup = make("fieldset", { class: "rnnx-cell-choice" }, [make("legend", { text: "Cell" })]);
     [["lstm", "LSTM"], ["gru", "GRU"]].forEach(function (pair) {
       var input = make("input", { type: "radio", name: self.uid("cell"), id: self.uid("cell-" + pair[0]),
@@ -272,15 +405,61 @@
       self.setInputs(chosen.values.slice(), chosen.name);
     });
 
+    this.unitsField = make("div", { class: "rnnx-field" }, [
+      make("label", { for: unitSelect.id, text: "Hidden units" }), unitSelect]);
+    this.presetField = make("div", { class: "rnnx-field" }, [
+      make("label", { for: presetSelect.id, text: "Preset" }), presetSelect]);
+    this.sequenceField = make("div", { class: "rnnx-field" }, [
+      make("label", { for: sequenceSelect.id, text: "Task sequence" }), sequenceSelect]);
+    this.sequenceForm = form;
     box.appendChild(make("div", { class: "rnnx-config-grid" }, [
-      cellGroup,
-      make("div", { class: "rnnx-field" }, [make("label", { for: unitSelect.id, text: "Hidden units" }), unitSelect]),
-      make("div", { class: "rnnx-field" }, [make("label", { for: presetSelect.id, text: "Preset" }), presetSelect])
+      make("div", { class: "rnnx-field" }, [make("label", { for: weightsSelect.id, text: "Weights" }), weightsSelect]),
+      cellGroup, this.unitsField, this.presetField, this.sequenceField
     ]));
     box.appendChild(form);
-    box.appendChild(make("p", { class: "rnnx-help", text: "Weights: an untrained companion " +
-      "cell of each kind with one input, Keras' default initialisation (seed " + this.data.seed +
-      "), exported by companion.explorer." }));
+    this.weightsNote = make("p", { class: "rnnx-help rnnx-weights-note" });
+    this.shownNote = make("p", { class: "rnnx-shown-note" });
+    box.appendChild(this.weightsNote);
+    box.appendChild(this.shownNote);
+  };
+
+  /** the controls and notes that belong to the weights in use */
+  Explorer.prototype.showConfiguration = function () {
+    var trained = this.trained(), self = this;
+    this.unitsField.hidden = this.presetField.hidden = this.sequenceForm.hidden = Boolean(trained);
+    this.sequenceField.hidden = !trained;
+    this.outputSection.hidden = !trained;
+    this.root.setAttribute("data-weights", this.state.weights);
+    this.comparisonTitle.textContent = trained ? "LSTM vs GRU: the first shown unit over time"
+      : "LSTM vs GRU: average hidden state";
+    this.heatmapGrid.classList.toggle("rnnx-heatmaps-wide", Boolean(trained));
+    if (!trained) {
+      this.weightsNote.textContent = "Weights: an untrained companion cell of each kind with one input, " +
+        "Keras' default initialisation (seed " + this.data.seed + "), exported by companion.explorer.";
+      this.shownNote.textContent = "";
+      this.shownNote.hidden = true;
+      return;
+    }
+    var select = this.sequenceSelect;
+    while (select.firstChild) { select.removeChild(select.firstChild); }
+    trained.sequences.forEach(function (q) { select.appendChild(make("option", { value: q.name, text: q.label })); });
+    select.value = this.state.sequence;
+    this.weightsNote.textContent = "Weights: the LSTM and the GRU of the experiment " + trained.experiment +
+      " (runs " + trained.cells.lstm.run + " and " + trained.cells.gru.run + "), " + trained.units +
+      " units each, loaded from the shipped artefact; inputs: " + trained.input_names.join(", ") + ".";
+    this.shownNote.hidden = false;
+    this.shownNote.textContent = "All " + trained.units + " units are computed; the diagram and the " +
+      "heatmaps show " + trained.ranking + ": LSTM units " + this.unitList("lstm") + ", GRU units " +
+      this.unitList("gru") + ".";
+    ["lstm", "gru"].forEach(function (cell) { self.root.setAttribute("data-shown-" + cell, self.shownUnits(cell).join(",")); });
+  };
+
+  /** "16 (r = +0.90), 10 (r = -0.90), ...": a cell's shown units, 1-based, with their scores */
+  Explorer.prototype.unitList = function (cell) {
+    var chosen = this.trained().cells[cell];
+    return chosen.shown_units.map(function (u, k) {
+      return (u + 1) + " (r = " + (chosen.scores[k] > 0 ? "+" : "") + fmt(chosen.scores[k], 3) + ")";
+    }).join(", ");
   };
 
   Explorer.prototype.useTypedSequence = function () {
@@ -353,13 +532,15 @@
       "aria-describedby": this.uid("values-table-caption") });
     box.appendChild(this.diagramTitle);
     box.appendChild(make("div", { class: "rnnx-figure" }, [this.diagram]));
-    box.appendChild(make("p", { class: "rnnx-help", text: "Each box shows one value per unit " +
-      "(unit 1 at the top). Colours: blue high, red low; gates run from 0 to 1, the candidate and " +
-      "the states from \u22121 to 1." }));
+    this.diagramHelp = make("p", { class: "rnnx-help", text: DIAGRAM_HELP });
+    box.appendChild(this.diagramHelp);
     this.valuesTable = make("table", { class: "rnnx-values" });
     box.appendChild(make("details", { class: "rnnx-values-details" }, [
       make("summary", { text: "The values at this step, as a table" }), this.valuesTable]));
   };
+
+  var DIAGRAM_HELP = "Each box shows one value per unit (unit 1 at the top). Colours: blue high, red low; " +
+    "gates run from 0 to 1, the candidate and the states from \u22121 to 1.";
 
   Explorer.prototype.goTo = function (step) {
     this.state.step = Math.min(Math.max(step, 1), this.state.inputs.length);
@@ -370,10 +551,14 @@
     if (this.timer !== null) { this.stop(); return; }
     var self = this;
     if (this.state.step >= this.state.inputs.length) { this.goTo(1); }
+    var total = this.state.inputs.length;
+    // a long task sequence plays faster, so that it ends within PLAY_SECONDS_LONG
+    var interval = total <= this.data.max_steps ? PLAY_INTERVAL_MS
+      : Math.max(30, Math.round(1000 * PLAY_SECONDS_LONG / total));
     this.timer = window.setInterval(function () {
       if (self.state.step >= self.state.inputs.length) { self.stop(); return; }
       self.goTo(self.state.step + 1);
-    }, PLAY_INTERVAL_MS);
+    }, interval);
     this.playButton.textContent = "\u23F8 Pause";
     this.playButton.setAttribute("aria-label", "Pause");
     this.playButton.setAttribute("aria-pressed", "true");
@@ -392,8 +577,11 @@
 
   var STACK_W = 70, ROW_H = 22, HEADER_H = 20;
 
-  /** a labelled box with one coloured row per unit; returns its height */
+  /** a labelled box with one coloured row per shown unit (this.diagramUnits); returns its height.
+   *  spec: name, title, cx, cy, values, low, high, kind, and where the rows are an input's
+   *  features instead: rowNames (for data-unit) and rowLabels (written before each value) */
   Explorer.prototype.vectorBox = function (group, spec) {
+    var unitNumbers = this.diagramUnits;
     var height = HEADER_H + spec.values.length * ROW_H + 6;
     var top = spec.cy - height / 2, left = spec.cx - STACK_W / 2 - 6;
     group.appendChild(svg("rect", { x: left, y: top, width: STACK_W + 12, height: height, rx: 6,
@@ -405,7 +593,8 @@
       group.appendChild(svg("rect", { x: spec.cx - STACK_W / 2, y: y, width: STACK_W, height: ROW_H - 2,
         fill: colour.fill, class: "rnnx-cell" }));
       group.appendChild(svg("text", { x: spec.cx, y: y + 14, style: "fill:" + colour.ink, class: "rnnx-value",
-        "data-quantity": spec.name, "data-unit": String(u + 1), "data-value": String(v) }, fmt(v)));
+        "data-quantity": spec.name, "data-unit": spec.rowNames ? spec.rowNames[u] : String(unitNumbers[u]),
+        "data-value": String(v) }, (spec.rowLabels ? spec.rowLabels[u] + " " : "") + fmt(v)));
     });
     return height;
   };
@@ -439,8 +628,10 @@
     var boxH = HEADER_H + units * ROW_H + 6;
     var gateTop = 205, gateCy = gateTop + boxH / 2, busY = gateTop + boxH + 28;
     var highway = 16 + boxH / 2;
-    var hPrevCy = gateCy, xCy = busY + 32;
-    var height = xCy + 30;
+    var xBoxH = HEADER_H + s.x.length * ROW_H + 6;
+    var hPrevCy = gateCy, xCy = busY + Math.max(32, xBoxH / 2 + 8);
+    var height = xCy + Math.max(30, xBoxH / 2 + 6);
+    var cHigh = this.cRange;
     d.setAttribute("viewBox", "0 0 800 " + height);
     var gate = function (name, title, cx, values, low, high, kind) {
       return { name: name, title: title, cx: cx, cy: gateCy, values: values, low: low, high: high, kind: kind };
@@ -468,9 +659,9 @@
       boxes.appendChild(svg("rect", { x: 596, y: 128, width: 48, height: 24, rx: 12, class: "rnnx-op" }));
       boxes.appendChild(svg("text", { x: 620, y: 144, class: "rnnx-op-label" }, "tanh"));
       this.vectorBox(boxes, { name: "c_prev", title: "c\u209c\u208b\u2081", cx: 56, cy: highway, values: s.cPrev,
-        low: -1, high: 1, kind: "state" });
-      this.vectorBox(boxes, { name: "c", title: "c\u209c", cx: 730, cy: highway, values: s.c, low: -1, high: 1,
-        kind: "state" });
+        low: -cHigh, high: cHigh, kind: "state" });
+      this.vectorBox(boxes, { name: "c", title: "c\u209c", cx: 730, cy: highway, values: s.c, low: -cHigh,
+        high: cHigh, kind: "state" });
     } else {
       gates = [gate("r", "\u03C3 reset r", 180, s.r, 0, 1, "gate"), gate("z", "\u03C3 update z", 300, s.z, 0, 1, "gate"),
         gate("g", "candidate h\u0303", 460, s.g, -1, 1, "candidate")];
@@ -505,8 +696,10 @@
     gates.forEach(function (g) { self.vectorBox(boxes, g); });
     this.vectorBox(boxes, { name: "h_prev", title: "h\u209c\u208b\u2081", cx: 56, cy: hPrevCy, values: s.hPrev,
       low: -1, high: 1, kind: "state" });
-    this.vectorBox(boxes, { name: "x", title: "x\u209c", cx: 56, cy: xCy, values: [s.x], low: -1, high: 1,
-      kind: "input" });
+    var trained = this.trained();
+    this.vectorBox(boxes, { name: "x", title: "x\u209c", cx: 56, cy: xCy, values: s.x, low: -1, high: 1,
+      kind: "input", rowNames: trained ? trained.input_names : undefined,
+      rowLabels: trained ? trained.input_short : undefined });
     this.vectorBox(boxes, { name: "h", title: "h\u209c", cx: 730, cy: hPrevCy, values: s.h, low: -1, high: 1,
       kind: "state output" });
   };
@@ -514,11 +707,13 @@
   Explorer.prototype.fillValuesTable = function (s) {
     var table = this.valuesTable;
     while (table.firstChild) { table.removeChild(table.firstChild); }
-    var units = s.h.length;
+    var trained = this.trained();
     table.appendChild(make("caption", { id: this.uid("values-table-caption"),
-      text: this.state.cell.toUpperCase() + " at step " + this.state.step + " (input x\u209c = " + fmt(s.x, 3) + ")" }));
+      text: this.state.cell.toUpperCase() + " at step " + this.state.step + " (input x\u209c = " +
+        this.inputText(s) + ")" + (trained ? "; the " + this.diagramUnits.length + " shown units of " +
+        trained.units : "") }));
     var head = make("tr", {}, [make("th", { scope: "col", text: "quantity" })]);
-    for (var u = 1; u <= units; u++) { head.appendChild(make("th", { scope: "col", text: "unit " + u })); }
+    this.diagramUnits.forEach(function (u) { head.appendChild(make("th", { scope: "col", text: "unit " + u })); });
     table.appendChild(make("thead", {}, [head]));
     var rows = this.state.cell === "lstm"
       ? [["forget gate f", s.f], ["input gate i", s.i], ["candidate c\u0303", s.g], ["output gate o", s.o],
@@ -535,19 +730,151 @@
     table.appendChild(body);
   };
 
+  /** the input of step s as the titles write it: a number, a symbol, or named features */
+  Explorer.prototype.inputText = function (s) {
+    var trained = this.trained();
+    if (!trained) { return fmt(s.x[0], 3); }
+    var sequence = this.sequence(), step = this.state.step;
+    if (sequence.symbols) {
+      var scale = this.state.inputScale;
+      return "\u201C" + sequence.symbols[step - 1] + "\u201D (one-hot" + (scale === 1 ? "" : " \u00D7 " + fmt(scale, 2)) + ")";
+    }
+    return trained.input_names.map(function (name, k) { return name + " " + fmt(s.x[k], 3); }).join(", ");
+  };
+
+  /** step s with every per-unit quantity cut down to the shown units */
+  function pickUnits(s, shown) {
+    var view = { x: s.x };
+    ["i", "f", "g", "o", "c", "cPrev", "h", "hPrev", "z", "r"].forEach(function (key) {
+      if (s[key]) { view[key] = shown.map(function (u) { return s[key][u]; }); }
+    });
+    return view;
+  }
+
   Explorer.prototype.showStep = function () {
     var step = this.state.step, total = this.state.inputs.length;
-    var s = this.runs[this.state.cell][step - 1];
+    var shown = this.shownUnits();
+    this.diagramUnits = shown.map(function (u) { return u + 1; });
+    var s = pickUnits(this.runs[this.state.cell][step - 1], shown);
     this.stepLabel.textContent = "Current step: " + step + " / " + total;
     this.root.setAttribute("data-step", String(step));
     this.root.setAttribute("data-steps", String(total));
     this.root.setAttribute("data-cell", this.state.cell);
     this.diagramTitle.textContent = (this.state.cell === "lstm" ? "LSTM" : "GRU") + " cell at step " + step +
-      " of " + total + ": input x\u209c = " + fmt(s.x, 3) + ", hidden state h\u209c = [" +
+      " of " + total + ": input x\u209c = " + this.inputText(s) + ", hidden state h\u209c" +
+      (this.trained() ? " of units " + this.diagramUnits.join(", ") : "") + " = [" +
       s.h.map(function (v) { return fmt(v, 3); }).join(", ") + "]";
+    this.diagramHelp.textContent = this.trained()
+      ? "Each box shows one value per shown unit: units " + this.diagramUnits.join(", ") + " of " +
+        this.units() + ", top to bottom (the input box: one row per input feature). Colours: blue high, " +
+        "red low; gates run from 0 to 1, the candidate and h from \u22121 to 1" + (this.state.cell === "lstm"
+          ? ", the cell state from \u2212" + fmt(this.cRange, 0) + " to " + fmt(this.cRange, 0) : "") + "."
+      : DIAGRAM_HELP;
     this.drawDiagram(s);
     this.fillValuesTable(s);
+    this.showOutput();
     this.markStep();
+  };
+
+  // -- the trained model's output ------------------------------------------------------------
+
+  Explorer.prototype.buildOutput = function (box) {
+    this.outputText = make("p", { class: "rnnx-output-text", id: this.uid("output-text") });
+    this.outputSummary = make("p", { class: "rnnx-output-text", id: this.uid("output-summary") });
+    this.outputStrip = svg("svg", { class: "rnnx-output-strip", role: "img",
+      "aria-labelledby": this.outputSummary.id });
+    this.outputHelp = make("p", { class: "rnnx-help" });
+    box.appendChild(this.outputText);
+    box.appendChild(this.outputSummary);
+    box.appendChild(make("div", { class: "rnnx-figure" }, [this.outputStrip]));
+    box.appendChild(this.outputHelp);
+  };
+
+  /** the set of next symbols the counting model predicts from output y (p > 0.5), e.g. "ab" */
+  Explorer.prototype.predictedSet = function (y) {
+    var names = this.trained().output_names;
+    return names.filter(function (_, k) { return y[k] > 0.5; }).join("");
+  };
+
+  function asSet(symbols) { return "{" + symbols.split("").join(", ") + "}"; }
+
+  /** right/wrong per step for counting (both cells), the strip of the current cell, the summary */
+  Explorer.prototype.drawOutputStrip = function () {
+    var strip = this.outputStrip, trained = this.trained(), self = this;
+    while (strip.firstChild) { strip.removeChild(strip.firstChild); }
+    this.correct = null;
+    if (!trained) { return; }
+    var sequence = this.sequence(), names = { lstm: "LSTM", gru: "GRU" };
+    if (trained.task !== "counting") {
+      strip.setAttribute("hidden", "");
+      var last = function (cell) { var run = self.runs[cell]; return run[run.length - 1].y[0]; };
+      var marked = sequence.markers.map(function (m) { return fmt(sequence.inputs[m - 1][0], 2) + " at step " + m; });
+      this.outputSummary.textContent = "The answer, the Dense head on h\u209c at the last step: LSTM " +
+        fmt(last("lstm"), 3) + ", GRU " + fmt(last("gru"), 3) + "; the true sum is " + fmt(sequence.target, 3) +
+        " (the marked numbers " + marked.join(" and ") + ").";
+      this.outputHelp.textContent = "Only the last step's output is trained; at earlier steps the head shows " +
+        "what the model would answer if the sequence ended there.";
+      return;
+    }
+    strip.removeAttribute("hidden");
+    this.correct = {};
+    ["lstm", "gru"].forEach(function (cell) {
+      self.correct[cell] = self.runs[cell].map(function (s, t) { return self.predictedSet(s.y) === sequence.next[t]; });
+    });
+    var summary = ["lstm", "gru"].map(function (cell) {
+      var right = self.correct[cell].filter(Boolean).length, total = self.correct[cell].length;
+      var first = self.correct[cell].indexOf(false);
+      return names[cell] + " right at " + right + " of " + total + " steps" + (first < 0 ? "" :
+        " (first wrong at step " + (first + 1) + ", after reading \u201C" + sequence.symbols[first] + "\u201D)");
+    });
+    this.outputSummary.textContent = "Predicted set of next symbols: " + summary.join("; ") + ". This string " +
+      (sequence.n > trained.train_max_n ? "is longer than any the models were trained on (n \u2264 " +
+        trained.train_max_n + ")." : "is within the trained counts (n \u2264 " + trained.train_max_n + ").");
+    this.outputHelp.textContent = "The strip marks every step of the " + names[this.state.cell] +
+      ": blue where the predicted set (outputs above 0.5) is the right one, red where it is not; click a " +
+      "step to go there.";
+    var run = this.runs[this.state.cell], total = run.length, left = 50, top = 4, cellH = 18;
+    var cellW = this.columnWidth(total), gap = cellW >= 4 ? 1 : 0, width = left + total * cellW + 4;
+    strip.setAttribute("viewBox", "0 0 " + width + " " + (top + cellH + 6));
+    strip.appendChild(svg("text", { x: left - 4, y: top + 13, "text-anchor": "end", class: "rnnx-small" }, "right?"));
+    this.correct[this.state.cell].forEach(function (ok, t) {
+      var rect = svg("rect", { x: left + t * cellW, y: top, width: cellW - gap, height: cellH,
+        class: "rnnx-heat " + (ok ? "rnnx-right" : "rnnx-wrong"), "data-step": String(t + 1),
+        "data-right": String(ok) });
+      rect.appendChild(svg("title", {}, "step " + (t + 1) + ": predicted " + asSet(self.predictedSet(run[t].y)) +
+        ", right " + asSet(sequence.next[t])));
+      strip.appendChild(rect);
+    });
+    var mark = svg("rect", { y: top - 1.5, width: cellW + 1, height: cellH + 3, class: "rnnx-step-mark",
+      "data-left": String(left), "data-cell-width": String(cellW) });
+    strip.appendChild(mark);
+    this.stepMarks.push(mark);
+    if (!this.stripListening) {
+      strip.addEventListener("click", function (event) {
+        var step = event.target.getAttribute && event.target.getAttribute("data-step");
+        if (step) { self.stop(); self.goTo(Number(step)); }
+      });
+      this.stripListening = true;
+    }
+  };
+
+  /** the output at the current step, in words */
+  Explorer.prototype.showOutput = function () {
+    var trained = this.trained();
+    if (!trained) { this.outputText.textContent = ""; return; }
+    var step = this.state.step, sequence = this.sequence(), y = this.runs[this.state.cell][step - 1].y;
+    var cell = this.state.cell === "lstm" ? "LSTM" : "GRU";
+    if (trained.task === "counting") {
+      var predicted = this.predictedSet(y), right = sequence.next[step - 1];
+      this.outputText.textContent = "Step " + step + ", after reading \u201C" + sequence.symbols[step - 1] +
+        "\u201D: the " + cell + " predicts the next symbol among " + asSet(predicted) + " (" +
+        trained.output_names.map(function (name, k) { return name + " " + fmt(y[k], 2); }).join(", ") +
+        "); the right set is " + asSet(right) + ": " + (predicted === right ? "right." : "wrong.");
+    } else {
+      this.outputText.textContent = "Step " + step + ": the " + cell + "'s head on this h\u209c gives " +
+        fmt(y[0], 3) + (step === this.state.inputs.length ? " (its answer)" : "") + "; the true sum is " +
+        fmt(sequence.target, 3) + ".";
+    }
   };
 
   // -- heatmaps -------------------------------------------------------------------------------
@@ -582,36 +909,52 @@
     box.appendChild(this.heatmapGrid);
   };
 
+  /** the width of one time step in a heatmap: a long task sequence gets narrow columns
+   *  (without gaps, see gap below), so that a heatmap stays on screen */
+  Explorer.prototype.columnWidth = function (total) {
+    return total <= this.data.max_steps ? Math.max(10, Math.min(36, Math.floor(300 / total))) : 640 / total;
+  };
+
   Explorer.prototype.drawHeatmaps = function () {
-    var self = this, grid = this.heatmapGrid, run = this.runs[this.state.cell];
+    var self = this, grid = this.heatmapGrid, run = this.runs[this.state.cell], trained = this.trained();
     while (grid.firstChild) { grid.removeChild(grid.firstChild); }
-    var total = run.length, units = run[0].h.length;
-    var cellW = Math.max(10, Math.min(36, Math.floor(300 / total))), cellH = 20, left = 50, top = 16;
+    var shown = this.shownUnits(), total = run.length;
+    var cellW = this.columnWidth(total), gap = cellW >= 4 ? 1 : 0, cellH = 20, left = 50, top = 16;
+    var specs = HEATMAPS[this.state.cell].map(function (spec) {
+      return spec[0] === "c" ? [spec[0], spec[1], -self.cRange, self.cRange] : spec;
+    });
+    if (trained) {    // the input first: where the markers are, where the b's start
+      specs = [["x", "Input x (" + trained.input_names.join(", ") + ")", -1, 1]].concat(specs);
+    }
     this.stepMarks = [];
-    HEATMAPS[this.state.cell].forEach(function (spec) {
-      var width = left + total * cellW + 4, height = top + units * cellH + 4;
+    specs.forEach(function (spec) {
+      var isInput = spec[0] === "x";
+      var rows = isInput ? trained.input_names.length : shown.length;
+      var rowLabel = function (k) { return isInput ? trained.input_names[k] : "unit " + (shown[k] + 1); };
+      var valueAt = function (t, k) { return isInput ? run[t].x[k] : run[t][spec[0]][shown[k]]; };
+      var width = left + total * cellW + 4, height = top + rows * cellH + 4;
       var title = spec[1] + " (" + self.state.cell.toUpperCase() + ")";
       var map = svg("svg", { class: "rnnx-heatmap", viewBox: "0 0 " + width + " " + height, width: width,
-        height: height, role: "img", "aria-label": title + ": " + units + " units by " + total + " steps",
-        "data-quantity": spec[0] });
+        height: height, role: "img", "aria-label": title + ": " + rows + (isInput ? " features" : " units") +
+        " by " + total + " steps", "data-quantity": spec[0] });
       var labelEvery = Math.ceil(total / 12);
       for (var t = 0; t < total; t++) {
         if ((t + 1) % labelEvery === 0 || t === 0) {
           map.appendChild(svg("text", { x: left + (t + 0.5) * cellW, y: 11, class: "rnnx-small" }, String(t + 1)));
         }
-        for (var u = 0; u < units; u++) {
-          var v = run[t][spec[0]][u];
-          var rect = svg("rect", { x: left + t * cellW, y: top + u * cellH, width: cellW - 1, height: cellH - 1,
+        for (var k = 0; k < rows; k++) {
+          var v = valueAt(t, k);
+          var rect = svg("rect", { x: left + t * cellW, y: top + k * cellH, width: cellW - gap, height: cellH - 1,
             fill: colourOf(v, spec[2], spec[3]).fill, class: "rnnx-heat", "data-step": String(t + 1) });
-          rect.appendChild(svg("title", {}, spec[1] + ", unit " + (u + 1) + ", step " + (t + 1) + ": " + fmt(v, 3)));
+          rect.appendChild(svg("title", {}, spec[1] + ", " + rowLabel(k) + ", step " + (t + 1) + ": " + fmt(v, 3)));
           map.appendChild(rect);
         }
       }
-      for (var k = 0; k < units; k++) {
-        map.appendChild(svg("text", { x: left - 4, y: top + k * cellH + 14, "text-anchor": "end",
-          class: "rnnx-small" }, "unit " + (k + 1)));
+      for (var j = 0; j < rows; j++) {
+        map.appendChild(svg("text", { x: left - 4, y: top + j * cellH + 14, "text-anchor": "end",
+          class: "rnnx-small" }, rowLabel(j)));
       }
-      var mark = svg("rect", { y: top - 1.5, width: cellW + 1, height: units * cellH + 2, class: "rnnx-step-mark",
+      var mark = svg("rect", { y: top - 1.5, width: cellW + 1, height: rows * cellH + 2, class: "rnnx-step-mark",
         "data-left": String(left), "data-cell-width": String(cellW) });
       map.appendChild(mark);
       self.stepMarks.push(mark);
@@ -696,25 +1039,74 @@
   };
 
   Explorer.prototype.drawBiasNotes = function (biases) {
-    var units = this.state.units, self = this;
+    var units = this.units(), self = this, trained = this.trained();
     this.data.bias_offsets.forEach(function (spec) {
       var row = spec.row === null ? biases[spec.cell] : biases[spec.cell][spec.row];
-      var values = row.slice(spec.block * units, (spec.block + 1) * units);
-      self.sliders[spec.name].note.textContent = "bias now: [" + values.map(function (v) { return fmt(v, 2); })
-        .join(", ") + "]";
+      var shown = self.shownUnits(spec.cell);
+      // a trained layer's bias differs from unit to unit: the shown units' are listed
+      var values = shown.map(function (u) { return row[spec.block * units + u]; });
+      self.sliders[spec.name].note.textContent = "bias now" + (trained ? " (units " +
+        shown.map(function (u) { return u + 1; }).join(", ") + ")" : "") + ": [" +
+        values.map(function (v) { return fmt(v, 2); }).join(", ") + "]";
     });
   };
 
   // -- LSTM vs GRU chart ----------------------------------------------------------------------
 
   var CHART = { width: 720, height: 250, left: 56, right: 110, top: 14, bottom: 40 };
+  var CHART_INTRO = "Average hidden state over time for both architectures, on the same (scaled) input, " +
+    "each with its own bias sliders.";
+
+  function pearson(a, b) {
+    var n = a.length, ma = 0, mb = 0, ab = 0, aa = 0, bb = 0;
+    for (var k = 0; k < n; k++) { ma += a[k] / n; mb += b[k] / n; }
+    for (var j = 0; j < n; j++) {
+      ab += (a[j] - ma) * (b[j] - mb);
+      aa += (a[j] - ma) * (a[j] - ma);
+      bb += (b[j] - mb) * (b[j] - mb);
+    }
+    return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
+  }
+
+  /** the count after each symbol of a counting string: a's read minus b's read */
+  function runningCount(symbols) {
+    var count = 0;
+    return symbols.split("").map(function (c) { count += c === "a" ? 1 : c === "b" ? -1 : 0; return count; });
+  }
+
+  /** the lines of the chart: untrained, the mean of h; trained, the first shown unit's state of
+   *  each cell (c for the LSTM, h for the GRU), sign-aligned with its score and divided by its
+   *  largest magnitude, and for counting the count divided by its largest value */
+  Explorer.prototype.chartSeries = function () {
+    var self = this, trained = this.trained();
+    var mean = function (v) { return v.reduce(function (a, b) { return a + b; }, 0) / v.length; };
+    if (!trained) {
+      return [{ key: "lstm", label: "LSTM", cls: "rnnx-line-lstm", values: this.runs.lstm.map(function (s) { return mean(s.h); }) },
+        { key: "gru", label: "GRU", cls: "rnnx-line-gru", values: this.runs.gru.map(function (s) { return mean(s.h); }) }];
+    }
+    var scaled = function (values, sign) {
+      var peak = Math.max.apply(null, values.map(Math.abs));
+      return values.map(function (v) { return peak > 0 ? sign * v / peak : 0; });
+    };
+    var series = [["lstm", "LSTM", "c"], ["gru", "GRU", "h"]].map(function (spec) {
+      var chosen = trained.cells[spec[0]], unit = chosen.shown_units[0];
+      var raw = self.runs[spec[0]].map(function (s) { return s[spec[2]][unit]; });
+      return { key: spec[0], label: spec[1] + " " + spec[2] + (unit + 1), cls: "rnnx-line-" + spec[0], raw: raw,
+        state: spec[2], unit: unit, values: scaled(raw, chosen.scores[0] < 0 ? -1 : 1) };
+    });
+    if (trained.task === "counting") {
+      var count = runningCount(this.sequence().symbols);
+      series.push({ key: "count", label: "count", cls: "rnnx-line-count", raw: count, values: scaled(count, 1) });
+    }
+    return series;
+  };
 
   Explorer.prototype.buildComparison = function (box) {
     this.chart = svg("svg", { class: "rnnx-chart", viewBox: "0 0 " + CHART.width + " " + CHART.height,
       role: "img", "aria-labelledby": this.uid("chart-caption") });
     this.chartCaption = make("p", { class: "rnnx-help", id: this.uid("chart-caption") });
-    box.appendChild(make("p", { class: "rnnx-legend-text", text: "Average hidden state over time for " +
-      "both architectures, on the same (scaled) input, each with its own bias sliders." }));
+    this.chartIntro = make("p", { class: "rnnx-legend-text", text: CHART_INTRO });
+    box.appendChild(this.chartIntro);
     box.appendChild(make("div", { class: "rnnx-figure" }, [this.chart]));
     box.appendChild(this.chartCaption);
   };
@@ -726,12 +1118,13 @@
   };
 
   Explorer.prototype.drawComparison = function () {
-    var chart = this.chart, self = this;
+    var chart = this.chart, self = this, trained = this.trained();
     while (chart.firstChild) { chart.removeChild(chart.firstChild); }
-    var mean = function (v) { return v.reduce(function (a, b) { return a + b; }, 0) / v.length; };
-    var series = { lstm: this.runs.lstm.map(function (s) { return mean(s.h); }),
-      gru: this.runs.gru.map(function (s) { return mean(s.h); }) };
-    var peak = Math.max.apply(null, series.lstm.concat(series.gru).map(Math.abs));
+    this.chartCorrelations = null;
+    var series = this.chartSeries();
+    var all = [];
+    series.forEach(function (line) { all = all.concat(line.values); });
+    var peak = Math.max.apply(null, all.map(Math.abs));
     var limit = Math.max(0.1, Math.ceil(peak * 10) / 10);
     var plotH = CHART.height - CHART.top - CHART.bottom;
     var yOf = function (v) { return CHART.top + (limit - v) / (2 * limit) * plotH; };
@@ -751,29 +1144,62 @@
     chart.appendChild(svg("text", { x: (CHART.left + CHART.width - CHART.right) / 2, y: CHART.height - 6,
       class: "rnnx-small" }, "time step t"));
     chart.appendChild(svg("text", { x: 14, y: CHART.top + plotH / 2, class: "rnnx-small",
-      transform: "rotate(-90 14 " + (CHART.top + plotH / 2) + ")" }, "mean of h\u209c over units"));
+      transform: "rotate(-90 14 " + (CHART.top + plotH / 2) + ")" },
+      trained ? "scaled to its largest magnitude" : "mean of h\u209c over units"));
+    if (trained && trained.task === "adding") {
+      this.sequence().markers.forEach(function (m) {
+        chart.appendChild(svg("line", { x1: self.chartX(m), x2: self.chartX(m), y1: CHART.top, y2: CHART.top + plotH,
+          class: "rnnx-marker-line" }));
+      });
+    }
     this.chartMark = svg("line", { y1: CHART.top, y2: CHART.top + plotH, class: "rnnx-chart-mark" });
     chart.appendChild(this.chartMark);
-    [["lstm", "LSTM", "rnnx-line-lstm"], ["gru", "GRU", "rnnx-line-gru"]].forEach(function (spec, k) {
-      var points = series[spec[0]].map(function (v, i) { return [self.chartX(i + 1), yOf(v)]; });
+    var withDots = total <= this.data.max_steps;   // a dot per step only where they stay apart
+    series.forEach(function (line, k) {
+      var points = line.values.map(function (v, i) { return [self.chartX(i + 1), yOf(v)]; });
       chart.appendChild(svg("polyline", { points: points.map(function (p) { return p.join(","); }).join(" "),
-        class: "rnnx-line " + spec[2], "data-series": spec[0] }));
+        class: "rnnx-line " + line.cls, "data-series": line.key }));
       points.forEach(function (p, i) {
-        var dot = k === 0 ? svg("circle", { cx: p[0], cy: p[1], r: 3.5, class: "rnnx-dot " + spec[2] })
-          : svg("rect", { x: p[0] - 3.5, y: p[1] - 3.5, width: 7, height: 7, class: "rnnx-dot " + spec[2] });
-        dot.appendChild(svg("title", {}, spec[1] + ", step " + (i + 1) + ": " + fmt(series[spec[0]][i], 3)));
+        if (!withDots) { return; }
+        var dot = k === 0 ? svg("circle", { cx: p[0], cy: p[1], r: 3.5, class: "rnnx-dot " + line.cls })
+          : svg("rect", { x: p[0] - 3.5, y: p[1] - 3.5, width: 7, height: 7, class: "rnnx-dot " + line.cls });
+        dot.appendChild(svg("title", {}, line.label + ", step " + (i + 1) + ": " +
+          fmt(line.raw ? line.raw[i] : line.values[i], 3)));
         chart.appendChild(dot);
       });
       var legendY = CHART.top + 12 + 22 * k, legendX = CHART.width - CHART.right + 14;
       chart.appendChild(svg("line", { x1: legendX, x2: legendX + 28, y1: legendY, y2: legendY,
-        class: "rnnx-line " + spec[2] }));
+        class: "rnnx-line " + line.cls }));
       chart.appendChild(svg("text", { x: legendX + 34, y: legendY + 4, "text-anchor": "start",
-        class: "rnnx-small" }, spec[1]));
+        class: "rnnx-small" }, line.label));
     });
-    this.chartCaption.textContent = "Mean hidden state per step, LSTM: " +
-      series.lstm.map(function (v) { return fmt(v, 2); }).join(", ") + "; GRU: " +
-      series.gru.map(function (v) { return fmt(v, 2); }).join(", ") + ".";
+    this.chartIntro.textContent = trained ? "The state that the first shown unit of each cell keeps (LSTM: " +
+      "cell state c, GRU: hidden state h), each divided by its largest magnitude over the sequence and " +
+      "negated where the unit's score is negative, so that the shapes compare" +
+      (trained.task === "counting" ? "; the dotted line is the count (a's minus b's read), scaled alike."
+        : "; dotted vertical lines mark the two markers.") : CHART_INTRO;
+    this.chartCaption.textContent = trained ? this.chartSummary(series) : "Mean hidden state per step, LSTM: " +
+      series[0].values.map(function (v) { return fmt(v, 2); }).join(", ") + "; GRU: " +
+      series[1].values.map(function (v) { return fmt(v, 2); }).join(", ") + ".";
     this.markStep();
+  };
+
+  /** what the trained chart shows, in numbers */
+  Explorer.prototype.chartSummary = function (series) {
+    var trained = this.trained(), describe = function (line) {
+      return line.key.toUpperCase() + " unit " + (line.unit + 1) + "'s " + (line.state === "c" ? "cell" : "hidden") +
+        " state";
+    };
+    if (trained.task === "counting") {
+      var count = series[2].raw;
+      this.chartCorrelations = { lstm: pearson(series[0].raw, count), gru: pearson(series[1].raw, count) };
+      return "Correlation with the count over this string: " + describe(series[0]) + " r = " +
+        fmt(this.chartCorrelations.lstm, 3) + ", " + describe(series[1]) + " r = " + fmt(this.chartCorrelations.gru, 3) + ".";
+    }
+    var sequence = this.sequence(), before = sequence.markers[1] - 1;
+    return "Just before the second marker (step " + before + "): " + describe(series[0]) + " = " +
+      fmt(series[0].raw[before - 1], 3) + ", " + describe(series[1]) + " = " + fmt(series[1].raw[before - 1], 3) +
+      "; the first marked number is " + fmt(sequence.inputs[sequence.markers[0] - 1][0], 3) + ".";
   };
 
   // -- full-precision state for tests and for the curious --------------------------------------
@@ -784,13 +1210,23 @@
       keys.forEach(function (key) { out[key] = run.map(function (s) { return s[key].slice(); }); });
       return out;
     };
-    return JSON.parse(JSON.stringify({
-      cell: this.state.cell, units: this.state.units, step: this.state.step, steps: this.state.inputs.length,
+    var state = {
+      weights: this.state.weights,
+      cell: this.state.cell, units: this.units(), step: this.state.step, steps: this.state.inputs.length,
       preset: this.state.preset, inputs: this.state.inputs, inputScale: this.state.inputScale,
       offsets: this.state.offsets, biases: this.biases(),
       lstm: pick(this.runs.lstm, ["i", "f", "g", "o", "c", "h"]),
       gru: pick(this.runs.gru, ["z", "r", "g", "h"])
-    }));
+    };
+    if (this.trained()) {   // every unit above; these are what the page shows of them
+      state.sequence = this.state.sequence;
+      state.shownUnits = { lstm: this.shownUnits("lstm"), gru: this.shownUnits("gru") };
+      state.outputs = { lstm: pick(this.runs.lstm, ["y"]).y, gru: pick(this.runs.gru, ["y"]).y };
+      state.correct = this.correct;
+      state.chartCorrelations = this.chartCorrelations || null;
+      state.cellStateRange = this.cRange;
+    }
+    return JSON.parse(JSON.stringify(state));
   };
 
   // ---- start every explorer on the page -------------------------------------------------------
