@@ -211,3 +211,15 @@ def test_shipped_artefact_verifies(name):
     weights, and the first training steps of two runs replayed from their seeds."""
     checked = runner.verify_experiment(name, replay_runs=2, say=lambda *_: None)
     assert checked == len(runner.load(name).records) > 0
+
+
+def test_variant_selectors_match_whole_fields():
+    """``--variants language=anbn`` must not also train ``language=anbncn`` (a substring)."""
+    experiment = catalogue.get("counting")
+    keys = lambda selectors: sorted(variant_key(v) for v in runner._select(experiment, selectors))
+    assert keys(["language=anbn"]) == ["cell=gru,language=anbn", "cell=lstm,language=anbn"]
+    assert keys(["cell=lstm,language=anbncn"]) == ["cell=lstm,language=anbncn"]
+    assert keys(["gru"]) == ["cell=gru,language=anbn", "cell=gru,language=anbncn"]
+    assert len(keys(None)) == len(experiment.variants())
+    with pytest.raises(ValueError, match="matches none"):
+        runner._select(experiment, ["language=anb"])

@@ -74,7 +74,9 @@ def main(argv=None):
     run = commands.add_parser("run", help="train an experiment from scratch into its artefact")
     run.add_argument("name")
     run.add_argument("--seeds", type=int, nargs="+")
-    run.add_argument("--variants", nargs="+", help="variant keys, or substrings of them")
+    run.add_argument("--variants", nargs="+",
+                     help="variant keys or some of their field=value pieces (exact), e.g. "
+                          "cell=lstm; a piece without '=' may be part of a value, e.g. lstm")
     run.add_argument("--threads", type=int, default=0, help="TensorFlow threads (0: default)")
     for command in ("verify", "smoke"):
         sub = commands.add_parser(command, help=f"{command} one experiment, or --all")

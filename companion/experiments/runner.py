@@ -20,13 +20,20 @@ from companion.experiments.protocol import run_key, train, variant_key
 PREFIX_TOLERANCE = 1e-4  # relative: a replayed training loss against the recorded one
 
 
+def _selects(part, key):
+    """Does the selector ``part`` pick the variant ``key``? Each of its comma-separated pieces
+    must be one of the key's ``field=value`` pieces exactly (so ``language=anbn`` does not
+    pick ``language=anbncn``); a piece without ``=`` may be part of one (``lstm``)."""
+    fields = key.split(",")
+    return all(piece in fields or ("=" not in piece and any(piece in f for f in fields))
+               for piece in part.split(","))
+
+
 def _select(experiment, variants):
     chosen = experiment.variants()
     if variants:
         keys = [variant_key(v) for v in chosen]
-        # a full key selects that variant only; anything else selects every key containing it
-        chosen = [v for v, key in zip(chosen, keys)
-                  if any(part == key or (part not in keys and part in key) for part in variants)]
+        chosen = [v for v, key in zip(chosen, keys) if any(_selects(p, key) for p in variants)]
         if not chosen:
             raise ValueError(
                 f"Argument `variants`: {variants!r} matches none of experiment "
@@ -57,7 +64,7 @@ def run_experiment(name, seeds=None, variants=None, root=None, max_steps=None, q
     Args:
         name: a declared experiment (``catalogue.names()``).
         seeds: the seeds to train (default: the experiment's own).
-        variants: substrings of variant keys to train (default: every variant).
+        variants: selectors of the variants to train (``_selects``; default: every variant).
         root: the folder that holds artefacts (default: the package's ``assets/experiments``).
         max_steps: a cap on every run's budget (a smoke run); ``None`` for the declared one.
         quiet: no progress bar.
