@@ -99,13 +99,16 @@ def target_probabilities(model, inputs, targets):
     """The probability the model gives each scored target, in reading order (row by row).
 
     ``inputs`` and ``targets`` as made by ``companion.datasets.text.evaluation_streams``: targets of -1
-    are not scored. The whole array goes through the model in one batch.
+    are not scored. The whole array goes through the model in one batch, through
+    ``predict_on_batch``: a compiled graph, about four times faster on a CPU than calling the
+    model eagerly (where TensorFlow runs the recurrent loop step by step from Python), with
+    the same numbers.
     """
     inputs, targets = np.asarray(inputs), np.asarray(targets)
     if inputs.shape != targets.shape or inputs.ndim != 2:
         raise ValueError(f"Arguments `inputs` and `targets`: expected two arrays of the same 2-D shape, "
                          f"got {inputs.shape} and {targets.shape}.")
-    return probabilities_at_targets(keras.ops.convert_to_numpy(model(inputs)), targets)
+    return probabilities_at_targets(model.predict_on_batch(inputs), targets)
 
 
 def probabilities_at_targets(logits, targets):
