@@ -228,16 +228,8 @@ def test_shown_states_equal_the_companion_cells(scenario, explorer, build_summar
     for cell in ("lstm", "gru"):
         keras64 = companion_explorer.keras_hidden_states(cell, state["inputs"], **settings)
         keras32 = companion_explorer.keras_hidden_states(cell, state["inputs"], dtype="float32", **settings)
-        page_h = np.asarray(state[cell]["h"])
-        differences[f"{cell} h, page vs Keras float64"] = np.abs(page_h - keras64["h"]).max()
-        differences[f"{cell} h, page vs Keras float32"] = np.abs(page_h - keras32["h"]).max()
+        differences.update(_page_differences(state, cell, numpy_run, keras64, keras32))
         differences[f"{cell} h, NumPy reference vs Keras float64"] = np.abs(numpy_run[cell]["h"] - keras64["h"]).max()
-        if cell == "lstm":
-            differences["lstm c, page vs Keras float64"] = np.abs(np.asarray(state["lstm"]["c"][-1]) - keras64["c"]).max()
-        page_names = {"g": "c_hat" if cell == "lstm" else "h_hat"}
-        for key in state[cell]:
-            reference = numpy_run[cell][page_names.get(key, key)]
-            differences[f"{cell} {key}, page vs NumPy reference"] = np.abs(np.asarray(state[cell][key]) - reference).max()
         if cell == spec["cell"]:
             differences[f"{cell} h shown in the diagram vs Keras float64"] = np.abs(np.asarray(h_shown) - keras64["h"][-1]).max()
             assert h_text == [_rounded(v) for v in keras64["h"][-1]], (h_text, keras64["h"][-1])
@@ -255,6 +247,21 @@ def test_shown_states_equal_the_companion_cells(scenario, explorer, build_summar
     build_summary[:] = [line for line in build_summary if not line.startswith("explorer:")]
     build_summary.append(f"explorer: largest |page - companion| so far: {summary}")
     assert_clean(explorer)
+
+
+def _page_differences(state, cell, numpy_run, keras64, keras32) -> dict[str, float]:
+    """Largest |difference| of the page's states for ``cell`` against Keras (float64 and
+    float32) and, for every quantity the page holds, against the NumPy reference."""
+    page_h = np.asarray(state[cell]["h"])
+    differences = {f"{cell} h, page vs Keras float64": np.abs(page_h - keras64["h"]).max(),
+                   f"{cell} h, page vs Keras float32": np.abs(page_h - keras32["h"]).max()}
+    if cell == "lstm":
+        differences["lstm c, page vs Keras float64"] = np.abs(np.asarray(state["lstm"]["c"][-1]) - keras64["c"]).max()
+    page_names = {"g": "c_hat" if cell == "lstm" else "h_hat"}
+    for key in state[cell]:
+        reference = numpy_run[cell][page_names.get(key, key)]
+        differences[f"{cell} {key}, page vs NumPy reference"] = np.abs(np.asarray(state[cell][key]) - reference).max()
+    return differences
 
 
 def _rounded(value: float) -> str:
@@ -379,16 +386,8 @@ def test_trained_states_equal_the_companion_cells(scenario, explorer, build_summ
     for cell in ("lstm", "gru"):
         keras64 = companion_explorer.keras_hidden_states(cell, sequence["inputs"], **settings)
         keras32 = companion_explorer.keras_hidden_states(cell, sequence["inputs"], dtype="float32", **settings)
-        page_h = np.asarray(state[cell]["h"])
-        assert page_h.shape == (steps, trained["units"])          # all units, not the shown ones
-        differences[f"{cell} h, page vs Keras float64"] = np.abs(page_h - keras64["h"]).max()
-        differences[f"{cell} h, page vs Keras float32"] = np.abs(page_h - keras32["h"]).max()
-        if cell == "lstm":
-            differences["lstm c, page vs Keras float64"] = np.abs(np.asarray(state["lstm"]["c"][-1]) - keras64["c"]).max()
-        page_names = {"g": "c_hat" if cell == "lstm" else "h_hat"}
-        for key in state[cell]:
-            reference = numpy_run[cell][page_names.get(key, key)]
-            differences[f"{cell} {key}, page vs NumPy reference"] = np.abs(np.asarray(state[cell][key]) - reference).max()
+        assert np.shape(state[cell]["h"]) == (steps, trained["units"])  # all units, not the shown ones
+        differences.update(_page_differences(state, cell, numpy_run, keras64, keras32))
         differences[f"{cell} head output, page vs NumPy reference"] = np.abs(
             np.asarray(state["outputs"][cell]) - numpy_run[cell]["y"]).max()
         if cell == spec["cell"]:
