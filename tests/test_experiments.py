@@ -168,11 +168,15 @@ def test_declared_experiment_is_complete(name):
     assert len(keys) == len(set(keys)), f"{name}: two variants share a key"
 
 
-@pytest.mark.parametrize("name", catalogue.names())
-def test_smoke_run_of_every_experiment(name):
-    """A few training steps of each experiment's first and last variant, written and then
-    verified (one test per experiment, so that the suite's workers share them)."""
-    assert runner.smoke(name) >= 1
+def test_smoke_run_of_every_experiment_without_an_artefact():
+    """A few training steps of the first and last variant, written and then verified, for
+    each declared experiment that ships no artefact yet. A shipped one needs none:
+    `test_shipped_artefact_verifies` trains its first steps again with today's code and
+    recomputes its metrics, and `test_smoke_command_line` smoke-runs one of them end to end."""
+    unshipped = [name for name in catalogue.names() if name not in catalogue.shipped()]
+    checked = {name: runner.smoke(name) for name in unshipped}
+    assert all(count >= 1 for count in checked.values()), checked
+    assert sorted([*checked, *catalogue.shipped()]) == sorted(catalogue.names())
 
 
 def test_smoke_command_line():
