@@ -5,11 +5,11 @@
                            code (or the companion package) changed since the last build,
                            two at a time; a rebuild with no change executes nothing
     python3 dev.py test    run the whole test suite: every notebook executed by nbval, two at
-                           a time, their outputs kept for the build; the unit tests, two at a
-                           time; then the build (which reuses the notebooks' outputs) and the
-                           built book in Chromium (when /usr/bin/chromium is missing it runs
-                           `apt-get update && apt-get install -y chromium` first); it ends
-                           with a summary of the times
+                           a time, their outputs kept for the build; then the unit tests, two
+                           at a time, and beside them the build (which reuses the notebooks'
+                           outputs) and the built book in Chromium (when /usr/bin/chromium is
+                           missing it runs `apt-get update && apt-get install -y chromium`
+                           first); it ends with a summary of the times
     python3 dev.py test --fast   the unit tests only: no notebooks, no build, no browser
 
 Executed notebooks are kept in jupyter-cache's store, _build/.jupyter_cache, keyed by their
@@ -38,6 +38,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import tomllib
 from pathlib import Path
@@ -51,6 +52,8 @@ HTML_DIR = BUILD_DIR / "html"
 BUILD_LOG = BUILD_DIR / "build.log"
 JUPYTER_CACHE = BUILD_DIR / ".jupyter_cache"
 CACHE_FINGERPRINT = BUILD_DIR / ".companion-sha256"
+# what the build and the tests of the built book print (they run beside the unit tests)
+BOOK_TESTS_LOG = BUILD_DIR / "book-tests.log"
 # notebook, build and test times of the last `dev.py test`, one JSON file per pytest process
 TIMES = BUILD_DIR / "times"
 BOOK = ROOT / "book"
@@ -67,6 +70,13 @@ TOOL_ENV = {
     "TF_CPP_MIN_LOG_LEVEL": "2",  # TensorFlow: no INFO/WARNING lines from C++
     "KERAS_BACKEND": "tensorflow",
     "PYDEVD_DISABLE_FILE_VALIDATION": "1",  # ipykernel's debugger: no frozen-modules notice
+    # One thread per TensorFlow (and OpenMP) process: two notebooks or test workers at a time
+    # fill the two cores, and their threads would otherwise fight over them (chapters 3 and 5b
+    # ran 17 % faster side by side); a notebook's numbers then no longer depend on how many
+    # cores the machine has.
+    "TF_NUM_INTRAOP_THREADS": "1",
+    "TF_NUM_INTEROP_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
 }
 
 
@@ -78,7 +88,9 @@ KERNEL_NOISE = ("WARNING: All log messages before absl::InitializeLog() is calle
 
 
 def say(message: str) -> None:
-    print(f"[dev] {message}", flush=True)
+    # one write per line: the background stage of `test` says things too
+    sys.stdout.write(f"[dev] {message}\n")
+    sys.stdout.flush()
 
 
 def tool_env() -> dict[str, str]:
@@ -119,6 +131,23 @@ def run(cmd: list[str], *, log: Path | None = None, echo: bool = True) -> int:
                 sys.stdout.write(line)
                 sys.stdout.flush()
         return proc.wait()
+
+
+def run_in_background(cmd: list[str], *, log: Path) -> tuple[threading.Thread, dict]:
+    """Start `run(cmd, log=log, echo=False)` in a thread; once the thread has ended, the dict
+    holds the exit `status` and the wall time in `seconds`."""
+    result: dict = {}
+
+    def target() -> None:
+        started = time.perf_counter()
+        try:
+            result["status"] = run(cmd, log=log, echo=False)
+        finally:
+            result["seconds"] = time.perf_counter() - started
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    return thread, result
 
 
 def base_python() -> str:
@@ -370,7 +399,7 @@ def cmd_test(pytest_args: list[str]) -> int:
         ignore = [f"--ignore={path}" for path in SLOW_TESTS]
         status = run([str(python), "-m", "pytest", "tests", *ignore, "-p", "no:nbval",
                       "-o", "addopts=-ra --strict-markers --durations=10",
-                      "-n", str(PARALLEL_NOTEBOOKS), *pytest_args])
+                      "-n", str(PARALLEL_NOTEBOOKS), "--dist", "worksteal", *pytest_args])
         say(f"fast tests {'passed' if status == 0 else 'FAILED (exit %d)' % status} "
             f"in {time.perf_counter() - started:.0f} s")
         return status
@@ -386,17 +415,24 @@ def cmd_test(pytest_args: list[str]) -> int:
                   "--dist", "loadfile"])
     seconds["notebooks (nbval)"] = time.perf_counter() - started
     if status == 0:
-        # 2. the unit tests, two at a time (none of them needs the built book)
+        # 2. the build (from the cache) and the tests of the built book, in Chromium, in the
+        # background: one process that waits on Sphinx and the browser much of the time...
         middle = time.perf_counter()
+        book_tests, book_result = run_in_background(
+            [str(python), "-m", "pytest", *SLOW_TESTS], log=BOOK_TESTS_LOG)
+        # 3. ...while the unit tests run two at a time (none of them needs the built book);
+        # a worker takes tests from the other's queue when its own is empty, since a few
+        # tests take a minute and most take milliseconds
         ignore = [f"--ignore={path}" for path in SLOW_TESTS]
         status = run([str(python), "-m", "pytest", "tests", *ignore, "-n",
-                      str(PARALLEL_NOTEBOOKS)])
+                      str(PARALLEL_NOTEBOOKS), "--dist", "worksteal"])
         seconds["unit tests"] = time.perf_counter() - middle
-    if status == 0:
-        # 3. the build (from the cache) and the tests of the built book, in Chromium
-        middle = time.perf_counter()
-        status = run([str(python), "-m", "pytest", *SLOW_TESTS])
-        seconds["build and browser tests"] = time.perf_counter() - middle
+        book_tests.join()
+        book_status = book_result.get("status", 1)
+        seconds["build and browser tests (beside the unit tests)"] = book_result["seconds"]
+        say(f"the build and the tests of the built book, {BOOK_TESTS_LOG.relative_to(ROOT)}:")
+        sys.stdout.write(BOOK_TESTS_LOG.read_text(encoding="utf-8", errors="replace"))
+        status = status or book_status
     say(f"test suite {'passed' if status == 0 else 'FAILED (exit %d)' % status} "
         f"in {time.perf_counter() - started:.0f} s")
     summarise(seconds)
