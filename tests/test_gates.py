@@ -15,7 +15,11 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from companion.experiments.gates import gru_gate_activations, lstm_gate_activations
+from companion.experiments.gates import (
+    gru_gate_activations,
+    lstm_gate_activations,
+    state_correlations,
+)
 from companion.views.figures import plot_gate_heatmap
 
 UNITS, FEATURES, TIME, BATCH = 5, 3, 9, 4
@@ -201,3 +205,22 @@ def test_heatmap_argument_checks():
         plot_gate_heatmap(np.zeros((2, TIME, UNITS)))
     with pytest.raises(ValueError, match=r"`marked_steps` has \[9\]"):
         plot_gate_heatmap(np.zeros((TIME, UNITS)), marked_steps=[0, TIME])
+
+
+def test_state_correlations_are_each_units_pearson_r():
+    rng = np.random.default_rng(0)
+    target = rng.normal(size=200)
+    states = np.stack([2 * target + 1, -target, rng.normal(size=200), np.full(200, 0.3)], axis=1)
+    r = state_correlations(states, target)
+    expected = [np.corrcoef(states[:, u], target)[0, 1] for u in range(3)]
+    np.testing.assert_allclose(r[:3], expected, atol=1e-12)
+    np.testing.assert_allclose(r[:2], [1.0, -1.0], atol=1e-12)
+    assert abs(r[3]) < 1e-12  # a unit that does not vary follows nothing (no NaN)
+
+
+def test_state_correlations_refuse_mismatched_shapes():
+    with pytest.raises(ValueError, match="`states` and `target`"):
+        state_correlations(np.zeros((10, 3)), np.zeros(9))
+    with pytest.raises(ValueError, match="`states` and `target`"):
+        state_correlations(np.zeros(10), np.zeros(10))
+

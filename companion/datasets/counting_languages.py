@@ -62,6 +62,17 @@ def encode(language, ns):
     return inputs, targets, mask
 
 
+def running_count(inputs):
+    """The count after each symbol read, a's read minus b's read so far: what a counter for
+    ``a^n b^n`` has to hold (float64 ``(batch, T)``, from one-hot ``inputs`` as ``encode``
+    makes them)."""
+    inputs = np.asarray(inputs, dtype=np.float64)
+    if inputs.ndim != 3 or inputs.shape[-1] != len(INPUTS):
+        raise ValueError(f"Argument `inputs`: expected one-hot symbols of shape (batch, time, "
+                         f"{len(INPUTS)}) as `encode` makes them, got shape {inputs.shape}.")
+    return np.cumsum(inputs[..., INPUTS.index("a")] - inputs[..., INPUTS.index("b")], axis=1)
+
+
 def accepted(probabilities, targets, mask, threshold=0.5):
     """Per string: does thresholding the predicted probabilities give the right set at every
     real position? (bool ``(batch,)``)"""

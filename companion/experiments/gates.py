@@ -8,7 +8,8 @@ step. The arithmetic is therefore written once (in ``companion.reference``), and
 belong to the same computation.
 
 ``plot_gate_heatmap`` draws one gate of one sequence as a units x time image, with red
-triangles above chosen steps (the markers of the adding problem, say).
+triangles above chosen steps (the markers of the adding problem, say). ``state_correlations``
+finds the units whose state follows a quantity of the task (a count, a stored number).
 """
 
 import keras
@@ -17,7 +18,7 @@ import numpy as np
 from companion import reference
 from companion.cells import GRUCell, LSTMCell
 
-__all__ = ["lstm_gate_activations", "gru_gate_activations"]
+__all__ = ["lstm_gate_activations", "gru_gate_activations", "state_correlations"]
 
 _LSTM_CELLS = (LSTMCell, keras.layers.LSTMCell)
 _GRU_CELLS = (GRUCell, keras.layers.GRUCell)
@@ -118,3 +119,24 @@ def gru_gate_activations(rnn_layer, inputs):
         inputs, kernel, recurrent_kernel, bias, reset_after=cell.reset_after
     )
     return {"update": cache.z, "reset": cache.r, "candidate": cache.h_hat, "hidden": hidden}
+
+
+def state_correlations(states, target):
+    """Pearson correlation of each unit's state with a quantity of the task.
+
+    Args:
+        states: ``(samples, units)``, e.g. a traced state at the positions that count.
+        target: ``(samples,)``, the quantity at the same positions.
+
+    Returns:
+        float64 ``(units,)``; about 0 (a rounding error, not NaN) for a unit whose state
+        does not vary.
+    """
+    states, target = np.asarray(states, np.float64), np.asarray(target, np.float64)
+    if states.ndim != 2 or target.shape != states.shape[:1]:
+        raise ValueError(f"Arguments `states` and `target`: expected shapes (samples, units) "
+                         f"and (samples,), got {states.shape} and {target.shape}.")
+    states = states - states.mean(axis=0)
+    target = target - target.mean()
+    spread = np.sqrt((states ** 2).sum(axis=0) * (target ** 2).sum())
+    return np.divide(states.T @ target, spread, out=np.zeros(states.shape[1]), where=spread > 0)

@@ -257,18 +257,10 @@ def _ranked_units(scores) -> list:
     return [int(u) for u in np.argsort(-np.abs(scores), kind="stable")[:SHOWN_UNITS]]
 
 
-def _correlations(states, target) -> np.ndarray:
-    """Pearson correlation of each column of ``states`` (samples, units) with ``target``
-    (samples,); 0 for a unit that does not vary."""
-    states = states - states.mean(axis=0)
-    target = target - target.mean()
-    spread = np.sqrt((states ** 2).sum(axis=0) * (target ** 2).sum())
-    return np.divide(states.T @ target, spread, out=np.zeros(states.shape[1]), where=spread > 0)
-
-
 def _adding_task():
     """The adding problem's offered sequences and the units' ranking data."""
     from companion.datasets.long_term_tasks import adding_problem
+    from companion.experiments.gates import state_correlations
 
     def markers(inputs):
         return np.array([np.flatnonzero(x[:, 1]) for x in inputs])   # (n, 2) marker steps
@@ -280,7 +272,7 @@ def _adding_task():
     first_value = ranking_inputs[rows, first, 0].astype(np.float64)
 
     def scores(states):       # state just before the second marker vs the first number
-        return _correlations(states[rows, second - 1], first_value)
+        return state_correlations(states[rows, second - 1], first_value)
 
     pool, sums = adding_problem(ADDING_SEQUENCE_POOL, ADDING_LENGTH, seed=ADDING_SEQUENCE_SEED)
     marked = markers(pool)
@@ -307,17 +299,16 @@ def _adding_task():
 
 def _counting_task():
     """The counting task's offered strings and the units' ranking data."""
-    from companion.datasets.counting_languages import INPUTS, NEXT, encode, string
+    from companion.datasets.counting_languages import INPUTS, NEXT, encode, running_count, string
     from companion.experiments.declared.counting import TRAIN_MAX_N
+    from companion.experiments.gates import state_correlations
 
     ranking_inputs, _, mask = encode("anbn", range(1, TRAIN_MAX_N + 1))
     real = mask > 0
-    # the count after each symbol read: #a - #b so far
-    count = np.cumsum(ranking_inputs[..., INPUTS.index("a")]
-                      - ranking_inputs[..., INPUTS.index("b")], axis=1)[real]
+    count = running_count(ranking_inputs)[real]
 
     def scores(states):
-        return _correlations(states[real], count.astype(np.float64))
+        return state_correlations(states[real], count)
 
     sequences = []
     for n in COUNTING_NS:
