@@ -20,6 +20,7 @@ _MODULES = {
     "scheduled_sampling": ("ScheduledSampling",),
     "tied_embeddings": ("TiedEmbeddings",),
     "transfer_learning": ("TransferLearning",),
+    "short_lags": ("CopyTaskT10", "AddingProblemT50"),
 }
 
 

@@ -34,6 +34,7 @@ class CopyTask(Experiment):
     delay = 100
     learning_rate = 1e-3
     budget = 10_000
+    jit_compile = "auto"  # Keras' default: XLA where Keras judges the model supports it
 
     def settings(self):
         return {"units": self.units, "batch_size": self.batch_size, "delay": self.delay,
@@ -48,17 +49,21 @@ class CopyTask(Experiment):
     def variants(self):
         return [{"cell": cell, "delay": self.delay} for cell in CELLS]
 
+    def recurrent_layer(self, cell):
+        return _LAYERS[cell](self.units, return_sequences=True)
+
     def build_model(self, variant):
         model = keras.Sequential([
             keras.Input((variant["delay"] + 2 * COPY_LENGTH,), dtype="int32"),
             # one-hot inputs: the symbols have no order an embedding would need to learn
             keras.layers.CategoryEncoding(N_SYMBOLS + 2, output_mode="one_hot"),
-            _LAYERS[variant["cell"]](self.units, return_sequences=True),
+            self.recurrent_layer(variant["cell"]),
             keras.layers.Dense(N_SYMBOLS + 1),
         ])
         model.compile(
             optimizer=keras.optimizers.Adam(self.learning_rate, global_clipnorm=1.0),
             loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+            jit_compile=self.jit_compile,
         )
         return model
 
