@@ -21,6 +21,7 @@ _MODULES = {
     "tied_embeddings": ("TiedEmbeddings",),
     "transfer_learning": ("TransferLearning",),
     "short_lags": ("CopyTaskT10", "AddingProblemT50"),
+    "initialisation": ("Initialisation",),
 }
 
 
