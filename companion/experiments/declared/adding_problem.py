@@ -66,13 +66,13 @@ class AddingProblem(Experiment):
     def variants(self):
         return [{"cell": cell, "length": length} for length in LENGTHS for cell in CELLS]
 
-    def recurrent_layer(self, cell):
-        return recurrent_layer(cell, self.units)
+    def recurrent_layer(self, variant):
+        return recurrent_layer(variant["cell"], self.units)
 
     def build_model(self, variant):
         model = keras.Sequential([
             keras.Input((variant["length"], 2)),
-            self.recurrent_layer(variant["cell"]),
+            self.recurrent_layer(variant),
             keras.layers.Dense(1),
         ])
         model.compile(optimizer=self.optimizer(variant["cell"]), loss="mse",

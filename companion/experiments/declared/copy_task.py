@@ -49,15 +49,15 @@ class CopyTask(Experiment):
     def variants(self):
         return [{"cell": cell, "delay": self.delay} for cell in CELLS]
 
-    def recurrent_layer(self, cell):
-        return _LAYERS[cell](self.units, return_sequences=True)
+    def recurrent_layer(self, variant):
+        return _LAYERS[variant["cell"]](self.units, return_sequences=True)
 
     def build_model(self, variant):
         model = keras.Sequential([
             keras.Input((variant["delay"] + 2 * COPY_LENGTH,), dtype="int32"),
             # one-hot inputs: the symbols have no order an embedding would need to learn
             keras.layers.CategoryEncoding(N_SYMBOLS + 2, output_mode="one_hot"),
-            self.recurrent_layer(variant["cell"]),
+            self.recurrent_layer(variant),
             keras.layers.Dense(N_SYMBOLS + 1),
         ])
         model.compile(
