@@ -22,6 +22,7 @@ _MODULES = {
     "transfer_learning": ("TransferLearning",),
     "short_lags": ("CopyTaskT10", "AddingProblemT50"),
     "initialisation": ("Initialisation",),
+    "optimisers": ("Optimisers",),
 }
 
 
