@@ -23,6 +23,7 @@ _MODULES = {
     "short_lags": ("CopyTaskT10", "AddingProblemT50"),
     "initialisation": ("Initialisation",),
     "optimisers": ("Optimisers",),
+    "vanilla_forecaster": ("VanillaForecaster",),
 }
 
 
