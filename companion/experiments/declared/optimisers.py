@@ -18,7 +18,7 @@ import numpy as np
 
 from companion.cells import GRUCell
 from companion.datasets.periodic_signal import next_step_windows, noisy_periodic_signal
-from companion.experiments.protocol import Experiment
+from companion.experiments.declared.next_step_forecast import NextStepForecast
 
 NOISE_STD, WINDOW, N_TRAIN, BATCH, EPOCHS = 0.1, 16, 1_000, 32, 8
 STEPS = EPOCHS * math.ceil(N_TRAIN / BATCH)
@@ -51,13 +51,14 @@ def gru_forecaster(optimizer, units=16, jit_compile="auto"):
     return model
 
 
-class Optimisers(Experiment):
+class Optimisers(NextStepForecast):
     name = "optimisers"
     question = ("Which of SGD, momentum, Adam and Adam with cosine decay takes a GRU "
                 "forecaster lowest in 256 steps, from the same start?")
     seeds = (0, 1, 2, 3, 4)
-    metric = "mse"
     eval_every = math.ceil(N_TRAIN / BATCH)  # once per epoch's worth of steps
+    batch_size = BATCH
+    steps = STEPS
 
     def settings(self):
         return {"noise_std": NOISE_STD, "window": WINDOW, "n_train": N_TRAIN,
@@ -77,23 +78,5 @@ class Optimisers(Experiment):
         # paired: every optimiser sees the same batches for a seed
         return np.random.default_rng([seed])
 
-    def training_batch(self, variant, rng, step):
-        (x_fit, y_fit), _ = self._windows()
-        rows = rng.integers(0, N_TRAIN, size=BATCH)
-        return x_fit[rows], y_fit[rows]
-
-    def held_out(self, variant):
-        return self._windows()[1]
-
-    def evaluate(self, model, variant, data):
-        inputs, targets = data
-        predictions = np.asarray(model.predict_on_batch(inputs))
-        return {"mse": float(((predictions - targets) ** 2).mean())}
-
-    def max_steps(self, variant):
-        return STEPS
-
-    def _windows(self):
-        if not hasattr(self, "_cached_windows"):
-            self._cached_windows = forecast_windows()
-        return self._cached_windows
+    def windows(self):
+        return forecast_windows()

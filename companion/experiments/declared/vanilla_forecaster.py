@@ -12,11 +12,10 @@ it).
 import math
 
 import keras
-import numpy as np
 
 from companion.cells import SimpleRNNCell
 from companion.datasets.periodic_signal import next_step_windows, noisy_periodic_signal
-from companion.experiments.protocol import Experiment
+from companion.experiments.declared.next_step_forecast import NextStepForecast
 
 WINDOW, PERIOD, SECOND_PERIOD, NOISE_STD, N_STEPS, N_TRAIN = 20, 25, 9, 0.1, 3_000, 1_800
 UNITS, LEARNING_RATE, BATCH, EPOCHS = 16, 3e-3, 32, 30
@@ -24,26 +23,29 @@ STEPS_PER_EPOCH = math.ceil(N_TRAIN / BATCH)
 
 
 def forecast_windows():
-    """``(x_train, y_train), (x_test, y_test)``: the windows of the series, split in time."""
+    """``(x_train, y_train), (x_test, y_test)``: every window of ``WINDOW`` values of the
+    series (inputs ``(n, WINDOW, 1)``) and the value after it (targets ``(n, 1)``); the first
+    ``N_TRAIN`` windows train, the later ones test, and nothing is shuffled across."""
     series = noisy_periodic_signal(N_STEPS, period=PERIOD, noise_std=NOISE_STD, seed=0,
                                    second_period=SECOND_PERIOD)
     inputs, targets = next_step_windows(series, WINDOW)
     return (inputs[:N_TRAIN], targets[:N_TRAIN]), (inputs[N_TRAIN:], targets[N_TRAIN:])
 
 
-class VanillaForecaster(Experiment):
+class VanillaForecaster(NextStepForecast):
     name = "vanilla_forecaster"
     question = ("How close to the noise floor does a 16-unit vanilla RNN forecast a noisy sum "
                 "of two sines, against the last value and a linear autoregression?")
     seeds = (0, 1, 2)
-    metric = "mse"
     eval_every = STEPS_PER_EPOCH
+    batch_size = BATCH
+    steps = EPOCHS * STEPS_PER_EPOCH
 
     def settings(self):
         return {"window": WINDOW, "period": PERIOD, "second_period": SECOND_PERIOD,
                 "noise_std": NOISE_STD, "n_steps": N_STEPS, "n_train": N_TRAIN,
                 "units": UNITS, "optimizer": "adam", "learning_rate": LEARNING_RATE,
-                "batch_size": BATCH, "epochs": EPOCHS, "steps": EPOCHS * STEPS_PER_EPOCH}
+                "batch_size": BATCH, "epochs": EPOCHS, "steps": self.steps}
 
     def variants(self):
         return [{"cell": "tanh"}]
@@ -58,23 +60,5 @@ class VanillaForecaster(Experiment):
                       jit_compile=True)
         return model
 
-    def training_batch(self, variant, rng, step):
-        (x_train, y_train), _ = self._windows()
-        rows = rng.integers(0, N_TRAIN, size=BATCH)
-        return x_train[rows], y_train[rows]
-
-    def held_out(self, variant):
-        return self._windows()[1]
-
-    def evaluate(self, model, variant, data):
-        inputs, targets = data
-        predictions = np.asarray(model.predict_on_batch(inputs))
-        return {"mse": float(((predictions - targets) ** 2).mean())}
-
-    def max_steps(self, variant):
-        return EPOCHS * STEPS_PER_EPOCH
-
-    def _windows(self):
-        if not hasattr(self, "_cached_windows"):
-            self._cached_windows = forecast_windows()
-        return self._cached_windows
+    def windows(self):
+        return forecast_windows()
