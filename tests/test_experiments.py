@@ -221,3 +221,12 @@ def test_variant_selectors_match_whole_fields():
     assert len(keys(None)) == len(experiment.variants())
     with pytest.raises(ValueError, match="matches none"):
         runner._select(experiment, ["language=anb"])
+
+
+def test_shipped_artefacts_stay_within_40_mb():
+    """Issue 13's budget for everything the package ships: all artefacts together <= 40 MB
+    (weights are written as compressed .npz)."""
+    sizes = {name: artefacts.size_bytes(name) for name in catalogue.shipped()}
+    total = sum(sizes.values())
+    largest = sorted(sizes.items(), key=lambda item: -item[1])[:3]
+    assert total <= 40_000_000, f"artefacts take {total / 1e6:.2f} MB; the largest: {largest}"
